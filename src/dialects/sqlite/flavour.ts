@@ -1,0 +1,13 @@
+/** SQLite's flavour of SQL: `?` placeholders, double-quoted identifiers. */
+import type { SqlDialect } from '../../sql/executable.js';
+import { quoteIfNeeded } from '../quoting.js';
+
+/** The SQL flavour of SQLite (RETURNING since 3.35, which better-sqlite3 bundles). */
+export const sqliteFlavour: SqlDialect = {
+  name: 'sqlite',
+  placeholder: () => '?',
+  quoteIdentifier: (name) => quoteIfNeeded(name, '"'),
+  supportsReturning: true,
+  supportsMultiValuesInsert: true,
+  maxBindParameters: 32766,
+};

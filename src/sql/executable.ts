@@ -1,0 +1,68 @@
+/**
+ * The contract between the SQL layer and the engine: a statement compiles itself for a
+ * dialect's SQL flavour into SQL text plus a function that turns the caller's parameters
+ * into the positional list the driver takes. Compiling is cached per statement shape;
+ * binding runs once per execution (or per parameter set for executemany).
+ */
+
+/** Converts a value on its way to the driver, or on its way back from it. */
+export type ValueProcessor = (value: unknown) => unknown;
+
+/**
+ * What the SQL layer needs to know about a dialect: its flavour of SQL and its capabilities.
+ * Dialect folders supply one each; code branches on these flags, never on `name`.
+ */
+export interface SqlDialect {
+  /** `'sqlite'`, `'postgresql'` or `'mysql'` (MariaDB is `'mysql'` with `isMariaDB`). */
+  readonly name: string;
+  /** The placeholder for the bind at zero-based position `index`: `?` or `$1`. */
+  placeholder(index: number): string;
+  /** Quotes an identifier when it needs it (reserved word, upper case, odd characters). */
+  quoteIdentifier(name: string): string;
+  /** INSERT/UPDATE/DELETE … RETURNING is available. */
+  readonly supportsReturning: boolean;
+  /** `INSERT … VALUES (…), (…)` is available. */
+  readonly supportsMultiValuesInsert: boolean;
+  /** The largest number of bound parameters one statement may carry. */
+  readonly maxBindParameters: number;
+}
+
+/** A statement compiled for one dialect: SQL text and how to bind parameters to it. */
+export interface CompiledStatement {
+  /** SQL text with the dialect's positional placeholders. */
+  readonly sql: string;
+  /**
+   * Builds the positional parameter list for one execution from the caller's named
+   * parameters (merged over values embedded in the statement). Throws an
+   * `ArgumentError`/`InvalidRequestError` naming a bind that has no value.
+   */
+  bind(params?: Readonly<Record<string, unknown>>): unknown[];
+  /** True when the statement produces rows (SELECT, or DML with RETURNING). */
+  readonly returnsRows: boolean;
+  /** `'select' | 'insert' | 'update' | 'delete' | 'ddl' | 'text'`: lets the engine log and count. */
+  readonly statementKind: 'select' | 'insert' | 'update' | 'delete' | 'ddl' | 'text';
+  /**
+   * Per result column, a converter from the driver's value to the JS value (null means pass
+   * through). Absent when no column needs converting, so row loading can skip the step.
+   */
+  readonly resultProcessors?: readonly (ValueProcessor | null)[] | undefined;
+  /** Result column keys in order, when the statement knows them before execution. */
+  readonly resultKeys?: readonly string[] | undefined;
+}
+
+/** Anything `Connection.execute` accepts: `text()`, `sql\`…\``, `select()`, `insert()`, DDL… */
+export interface Executable {
+  /** Brand that tells statements apart from plain strings and objects. */
+  readonly isExecutable: true;
+  /** Compiles (or fetches from the statement cache) for a dialect. */
+  compile(dialect: SqlDialect): CompiledStatement;
+}
+
+/** True when `value` is an {@link Executable}. */
+export function isExecutable(value: unknown): value is Executable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { isExecutable?: unknown }).isExecutable === true
+  );
+}
