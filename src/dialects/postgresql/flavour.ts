@@ -1,6 +1,7 @@
 /** PostgreSQL's flavour of SQL: `$n` placeholders, double-quoted identifiers. */
 import type { SqlDialect } from '../../sql/executable.js';
 import { quoteIfNeeded } from '../quoting.js';
+import { postgresqlCompiler } from './compiler.js';
 
 /** The SQL flavour of PostgreSQL. */
 export const postgresqlFlavour: SqlDialect = {
@@ -9,5 +10,6 @@ export const postgresqlFlavour: SqlDialect = {
   quoteIdentifier: (name) => quoteIfNeeded(name, '"'),
   supportsReturning: true,
   supportsMultiValuesInsert: true,
+  compiler: postgresqlCompiler,
   maxBindParameters: 65535,
 };

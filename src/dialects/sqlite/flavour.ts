@@ -1,6 +1,7 @@
 /** SQLite's flavour of SQL: `?` placeholders, double-quoted identifiers. */
 import type { SqlDialect } from '../../sql/executable.js';
 import { quoteIfNeeded } from '../quoting.js';
+import { sqliteCompiler } from './compiler.js';
 
 /** The SQL flavour of SQLite (RETURNING since 3.35, which better-sqlite3 bundles). */
 export const sqliteFlavour: SqlDialect = {
@@ -9,5 +10,6 @@ export const sqliteFlavour: SqlDialect = {
   quoteIdentifier: (name) => quoteIfNeeded(name, '"'),
   supportsReturning: true,
   supportsMultiValuesInsert: true,
+  compiler: sqliteCompiler,
   maxBindParameters: 32766,
 };

@@ -1,0 +1,123 @@
+/**
+ * Compiled statements. A `CompiledTemplate` is what the cache holds: SQL text, the bind
+ * slots (where each positional parameter comes from and how it is converted) and the result
+ * processors; it knows no values. A `CompiledStatement` is a template plus the values
+ * embedded in one statement object, and builds the driver's parameter list per execution.
+ */
+import { ArgumentError, InvalidRequestError } from '../../errors.js';
+import type { CompiledStatement, ValueProcessor } from '../executable.js';
+import { checkValue } from '../expressions/coercions.js';
+import type { AnySqlType } from '../types/sql-type.js';
+
+/** Where one positional parameter comes from. */
+export interface BindSlot {
+  /** Index into the statement's embedded values, or -1. */
+  readonly valueIndex: number;
+  /** The parameter name when the caller may supply the value at execution. */
+  readonly name: string | undefined;
+  /** Computes the value per execution when neither the caller nor the statement has one. */
+  readonly generate: (() => unknown) | undefined;
+  readonly type: AnySqlType;
+  readonly processor: ValueProcessor | null;
+  /** `table.column` or the bind name, for errors. */
+  readonly target: string | undefined;
+}
+
+/** The value-independent result of compiling one statement shape for one dialect. */
+export interface CompiledTemplate {
+  readonly sql: string;
+  readonly slots: readonly BindSlot[];
+  readonly returnsRows: boolean;
+  readonly statementKind: CompiledStatement['statementKind'];
+  readonly resultProcessors: readonly (ValueProcessor | null)[] | undefined;
+  readonly resultKeys: readonly string[] | undefined;
+  /** True when every slot reads an embedded value (the parameter list never changes). */
+  readonly fixed: boolean;
+  /** `performance.now()` when compiled (echo logs show "cached since …"). */
+  readonly compiledAt: number;
+  /** A result column holds 64-bit integers that must be read exactly. */
+  readonly safeIntegers: boolean;
+}
+
+const NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** A template with the embedded values of one statement. */
+class BoundStatement implements CompiledStatement {
+  readonly sql: string;
+  readonly returnsRows: boolean;
+  readonly statementKind: CompiledStatement['statementKind'];
+  readonly resultProcessors: readonly (ValueProcessor | null)[] | undefined;
+  readonly resultKeys: readonly string[] | undefined;
+  readonly compiledAt: number;
+  readonly safeIntegers: boolean;
+  private fixedParams: unknown[] | undefined;
+
+  constructor(
+    readonly template: CompiledTemplate,
+    private readonly values: readonly unknown[],
+  ) {
+    this.sql = template.sql;
+    this.returnsRows = template.returnsRows;
+    this.statementKind = template.statementKind;
+    this.resultProcessors = template.resultProcessors;
+    this.resultKeys = template.resultKeys;
+    this.compiledAt = template.compiledAt;
+    this.safeIntegers = template.safeIntegers;
+  }
+
+  bind(params?: Readonly<Record<string, unknown>>): unknown[] {
+    if (this.template.fixed) {
+      this.fixedParams ??= this.build(NO_PARAMS);
+      return this.fixedParams.slice();
+    }
+    return this.build(params ?? NO_PARAMS);
+  }
+
+  private build(params: Readonly<Record<string, unknown>>): unknown[] {
+    const slots = this.template.slots;
+    const out = new Array<unknown>(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      let value: unknown;
+      if (slot.name !== undefined && Object.hasOwn(params, slot.name)) {
+        value = params[slot.name];
+        if (value !== null)
+          checkValue(value, slot.type, slot.target ?? `bind parameter '${slot.name}'`);
+      } else if (slot.valueIndex >= 0) {
+        value = this.values[slot.valueIndex];
+      } else if (slot.generate !== undefined) {
+        value = slot.generate();
+        if (value !== null) checkValue(value, slot.type, slot.target);
+      } else {
+        throw new InvalidRequestError(
+          `A value is required for bind parameter '${slot.name ?? '?'}'` +
+            (slot.target && slot.target !== slot.name ? ` (${slot.target})` : '') +
+            '; pass it in the parameters of execute().',
+        );
+      }
+      out[i] =
+        value === null || value === undefined || slot.processor === null
+          ? (value ?? null)
+          : slot.processor(value);
+    }
+    return out;
+  }
+}
+
+/** Combines a template with a statement's embedded values. */
+export function instantiate(
+  template: CompiledTemplate,
+  values: readonly unknown[],
+): CompiledStatement {
+  return new BoundStatement(template, values);
+}
+
+/** Throws when a template has more parameters than the dialect allows. */
+export function checkBindLimit(count: number, max: number, dialect: string): void {
+  if (count > max) {
+    throw new ArgumentError(
+      `The statement has ${count} bound parameters but ${dialect} allows at most ${max}; ` +
+        'split the rows into smaller batches.',
+    );
+  }
+}
