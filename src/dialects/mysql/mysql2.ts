@@ -1,0 +1,358 @@
+/**
+ * The mysql2 driver adapter (MySQL and MariaDB). Statements with parameters run as
+ * server-side prepared statements (`execute`, cached by mysql2 per connection); statements
+ * without parameters use the text protocol. Rows come back as arrays; BIGINT values that do
+ * not fit a double exactly come back as `bigint`. Streaming reads the result unbuffered
+ * (`query().stream()`), pausing the socket while the consumer is busy.
+ */
+import type * as Mysql2 from 'mysql2';
+import type {
+  ConnectHooks,
+  DriverAdapter,
+  DriverConnection,
+  DriverCursor,
+  DriverResult,
+} from '../dialect.js';
+
+type Mysql2Module = typeof Mysql2;
+type RawConnection = Mysql2.Connection;
+type Field = { name: string; columnType?: number; type?: number };
+type Header = { affectedRows: number; insertId: number | string };
+
+let driver: Promise<Mysql2Module> | undefined;
+
+function loadDriver(): Promise<Mysql2Module> {
+  driver ??= import('mysql2').then(
+    (m) => ((m as { default?: unknown }).default ?? m) as Mysql2Module,
+    (err: unknown) => {
+      driver = undefined;
+      throw err;
+    },
+  );
+  return driver;
+}
+
+const LONGLONG = 8;
+const ER_UNSUPPORTED_PS = 1295;
+const NO_ROWS: unknown[][] = [];
+const NO_COLUMNS: readonly string[] = [];
+/** Statements that start or end a transaction behind the adapter's back. */
+const TRANSACTION_CONTROL = /^\s*(begin|start|commit|rollback|set\s+autocommit|xa|lock|unlock)\b/i;
+
+/** Opens mysql2 connections. */
+export const mysql2Adapter: DriverAdapter = {
+  async connect(args, hooks) {
+    const module = await loadDriver();
+    const raw = module.createConnection({
+      ...(args as Mysql2.ConnectionOptions),
+      password: (args as { password?: string }).password,
+      // Set on the connection, not per call: mysql2's per-call options object costs ~40% CPU.
+      rowsAsArray: true,
+    });
+    const conn = new MysqlConnection(raw, hooks);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        raw.connect((err) => (err ? reject(err) : resolve()));
+      });
+    } catch (err) {
+      conn.markDead();
+      raw.destroy();
+      throw err;
+    }
+    conn.connected();
+    return conn;
+  },
+};
+
+/** One mysql2 connection (callback API, wrapped in promises here). */
+class MysqlConnection implements DriverConnection {
+  #alive = true;
+  #connected = false;
+  #inTransaction: boolean | undefined = false;
+  info: Readonly<Record<string, unknown>> = {};
+
+  constructor(
+    private readonly conn: RawConnection,
+    hooks: ConnectHooks,
+  ) {
+    // mysql2 emits 'error' on the connection when the server closes it while idle (KILL,
+    // wait_timeout, restart). Without a listener that would crash the process.
+    conn.on('error', (err: Error) => this.#died(hooks, err));
+    conn.on('end', () =>
+      this.#died(hooks, new Error('Connection lost: The server closed the connection.')),
+    );
+  }
+
+  /** Reports the first sign of death once; `close()` marks the connection dead first. */
+  #died(hooks: ConnectHooks, err: Error): void {
+    const wasAlive = this.#alive;
+    this.#alive = false;
+    if (wasAlive && this.#connected) hooks.onDead(this, err);
+  }
+
+  connected(): void {
+    this.#connected = true;
+    this.info = { threadId: this.conn.threadId };
+  }
+
+  markDead(): void {
+    this.#alive = false;
+  }
+
+  get raw(): unknown {
+    return this.conn;
+  }
+
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  transactionStatus(): boolean | undefined {
+    return this.#inTransaction;
+  }
+
+  execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    if (TRANSACTION_CONTROL.test(sql)) this.#inTransaction = undefined;
+    return params.length === 0 ? this.#query(sql, params) : this.#prepared(sql, params);
+  }
+
+  async executeMany(
+    sql: string,
+    paramSets: readonly (readonly unknown[])[],
+  ): Promise<DriverResult> {
+    let rowCount = 0;
+    let lastInsertId: number | bigint | undefined;
+    const rows: unknown[][] = [];
+    let columns: readonly string[] = NO_COLUMNS;
+    let returnsRows = false;
+    for (const set of paramSets) {
+      const r = await this.execute(sql, set);
+      if (r.rowCount > 0) rowCount += r.rowCount;
+      if (r.lastInsertId !== undefined) lastInsertId = r.lastInsertId;
+      if (r.returnsRows) {
+        returnsRows = true;
+        columns = r.columns;
+        for (const row of r.rows) rows.push(row);
+      }
+    }
+    return { columns, rows: returnsRows ? rows : NO_ROWS, rowCount, lastInsertId, returnsRows };
+  }
+
+  #prepared(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    return new Promise((resolve, reject) => {
+      this.conn.execute(
+        sql,
+        convertParams(params) as Mysql2.ExecuteValues,
+        (err: unknown, result: unknown, fields: unknown) => {
+          if (err) {
+            if ((err as { errno?: unknown }).errno === ER_UNSUPPORTED_PS) {
+              // Some statements cannot be prepared: send them as text instead.
+              this.#query(sql, params).then(resolve, reject);
+            } else reject(err);
+            return;
+          }
+          resolve(toDriverResult(result, fields as Field[] | undefined));
+        },
+      );
+    });
+  }
+
+  #query(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    return new Promise((resolve, reject) => {
+      this.conn.query(
+        sql,
+        convertParams(params),
+        (err: unknown, result: unknown, fields: unknown) => {
+          if (err) reject(err);
+          else resolve(toDriverResult(result, fields as Field[] | undefined));
+        },
+      );
+    });
+  }
+
+  async openCursor(
+    sql: string,
+    params: readonly unknown[],
+    batchSize: number,
+  ): Promise<DriverCursor> {
+    const query = this.conn.query(sql, convertParams(params));
+    const cursor = new MysqlCursor(query, batchSize);
+    await cursor.ready;
+    return cursor;
+  }
+
+  async begin(): Promise<void> {
+    await this.#query('BEGIN', []);
+    this.#inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    await this.#query('COMMIT', []);
+    this.#inTransaction = false;
+  }
+
+  async rollback(): Promise<void> {
+    await this.#query('ROLLBACK', []);
+    this.#inTransaction = false;
+  }
+
+  async savepoint(name: string): Promise<void> {
+    await this.#query(`SAVEPOINT ${name}`, []);
+  }
+
+  async releaseSavepoint(name: string): Promise<void> {
+    await this.#query(`RELEASE SAVEPOINT ${name}`, []);
+  }
+
+  async rollbackToSavepoint(name: string): Promise<void> {
+    await this.#query(`ROLLBACK TO SAVEPOINT ${name}`, []);
+  }
+
+  async setIsolationLevel(level: string): Promise<void> {
+    await this.#query(`SET SESSION TRANSACTION ISOLATION LEVEL ${level}`, []);
+  }
+
+  ping(): Promise<boolean> {
+    if (!this.#alive) return Promise.resolve(false);
+    return new Promise((resolve, reject) => {
+      this.conn.ping((err) => (err ? reject(err) : resolve(true)));
+    });
+  }
+
+  async close(): Promise<void> {
+    const alive = this.#alive;
+    this.#alive = false;
+    if (!alive) {
+      this.conn.destroy();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.conn.destroy();
+        resolve();
+      }, 5000);
+      timer.unref?.();
+      this.conn.end(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }).catch(() => this.conn.destroy());
+  }
+}
+
+/** mysql2 refuses `undefined`; SQL has only NULL. */
+function convertParams(params: readonly unknown[]): unknown[] {
+  for (let i = 0; i < params.length; i++) {
+    if (params[i] === undefined) return params.map((v) => (v === undefined ? null : v));
+  }
+  return params as unknown[];
+}
+
+function toDriverResult(result: unknown, fields: Field[] | undefined): DriverResult {
+  if (Array.isArray(result)) {
+    // A multi-statement text returns one entry per statement: keep the last row set.
+    if (fields !== undefined && Array.isArray(fields[0])) {
+      const sets = result as unknown[];
+      const allFields = fields as unknown as (Field[] | undefined)[];
+      for (let i = sets.length - 1; i >= 0; i--) {
+        if (Array.isArray(sets[i])) return toDriverResult(sets[i], allFields[i]);
+      }
+      return toDriverResult(sets[sets.length - 1], undefined);
+    }
+    const rows = result as unknown[][];
+    const f = fields ?? [];
+    const columns = new Array<string>(f.length);
+    let bigint = false;
+    for (let i = 0; i < f.length; i++) {
+      const field = f[i] as Field;
+      columns[i] = field.name;
+      if ((field.columnType ?? field.type) === LONGLONG) bigint = true;
+    }
+    if (bigint) restoreBigints(rows, f);
+    return { columns, rows, rowCount: rows.length, returnsRows: true };
+  }
+  const header = result as Header;
+  const id = header.insertId;
+  return {
+    columns: NO_COLUMNS,
+    rows: NO_ROWS,
+    rowCount: header.affectedRows ?? -1,
+    // 0 means no AUTO_INCREMENT value was generated.
+    lastInsertId: typeof id === 'string' ? BigInt(id) : id === 0 ? undefined : id,
+    returnsRows: false,
+  };
+}
+
+/** With `supportBigNumbers`, BIGINTs beyond 2^53 arrive as strings: make them bigints. */
+function restoreBigints(rows: unknown[][], fields: Field[]): void {
+  for (let c = 0; c < fields.length; c++) {
+    const field = fields[c] as Field;
+    if ((field.columnType ?? field.type) !== LONGLONG) continue;
+    for (const row of rows) {
+      const v = row[c];
+      if (typeof v === 'string') row[c] = BigInt(v);
+    }
+  }
+}
+
+type StreamingQuery = ReturnType<RawConnection['query']> & {
+  stream(options?: { highWaterMark?: number }): NodeJS.ReadableStream & {
+    on(event: string, fn: (...args: unknown[]) => void): unknown;
+    [Symbol.asyncIterator](): AsyncIterator<unknown[]>;
+  };
+};
+
+/** An unbuffered result: rows are pulled from mysql2's stream, which pauses the socket. */
+class MysqlCursor implements DriverCursor {
+  readonly exclusive = true;
+  columns: readonly string[] = NO_COLUMNS;
+  readonly ready: Promise<void>;
+  #fields: Field[] = [];
+  readonly #iterator: AsyncIterator<unknown[]>;
+  #done = false;
+  #first: IteratorResult<unknown[]> | undefined;
+
+  constructor(query: ReturnType<RawConnection['query']>, batchSize: number) {
+    const stream = (query as StreamingQuery).stream({ highWaterMark: Math.max(16, batchSize) });
+    stream.on('fields', (fields: unknown) => {
+      this.#fields = fields as Field[];
+      this.columns = this.#fields.map((f) => f.name);
+    });
+    this.#iterator = stream[Symbol.asyncIterator]();
+    // The first row (or the end) tells us the columns and surfaces SQL errors early.
+    this.ready = this.#iterator.next().then((first) => {
+      this.#first = first;
+      if (first.done === true) this.#done = true;
+    });
+  }
+
+  async fetch(n: number): Promise<unknown[][]> {
+    const rows: unknown[][] = [];
+    const first = this.#first;
+    if (first !== undefined) {
+      this.#first = undefined;
+      if (first.done !== true) rows.push(first.value);
+    }
+    while (!this.#done && rows.length < n) {
+      const next = await this.#iterator.next();
+      if (next.done === true) {
+        this.#done = true;
+        break;
+      }
+      rows.push(next.value);
+    }
+    if (rows.length > 0 && this.#fields.some((f) => (f.columnType ?? f.type) === LONGLONG)) {
+      restoreBigints(rows, this.#fields);
+    }
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    // The protocol needs the rest of the result read before the connection is usable again.
+    this.#first = undefined;
+    while (!this.#done) {
+      const next = await this.#iterator.next();
+      if (next.done === true) this.#done = true;
+    }
+  }
+}

@@ -1,0 +1,429 @@
+/**
+ * The better-sqlite3 driver adapter. better-sqlite3 is synchronous and fast; this adapter
+ * keeps it from ever blocking the event loop on a lock: `busy_timeout` is 0, writers of this
+ * process queue on an async lock per database file (see `write-lock.ts`), and SQLITE_BUSY
+ * caused by another process is retried asynchronously with backoff until the lock timeout.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type {
+  ConnectHooks,
+  DriverAdapter,
+  DriverConnection,
+  DriverCursor,
+  DriverResult,
+} from '../dialect.js';
+import { InvalidRequestError } from '../../errors.js';
+import type { AsyncLock } from '../../util/async-lock.js';
+import { LockTimeoutError } from '../../util/async-lock.js';
+import { LruCache } from '../../util/lru-cache.js';
+import {
+  SqliteCursor,
+  callAll,
+  callRun,
+  convertParams,
+  explainSnapshot,
+  hasUnsafeNumber,
+  normalizeIntegers,
+} from './statements.js';
+import { databaseLockedError, isRetryableBusy, sleep, writeLockFor } from './write-lock.js';
+
+type Database = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+
+/** Connect arguments as the SQLite dialect computes them. */
+export interface SqliteConnectArgs {
+  /** Absolute path, or `':memory:'`. */
+  filename: string;
+  memory: boolean;
+  /** Options handed to `new Database()`; `timeout` defaults to 0 (see the module comment). */
+  driverOptions: BetterSqlite3.Options;
+  /** PRAGMAs run at connect, after `journal_mode=WAL` for files. */
+  pragmas: Readonly<Record<string, string | number | boolean>>;
+  /** Prepared statements kept per connection. */
+  statementCacheSize: number;
+  /**
+   * Integers beyond ±2^53: `undefined` (default) returns them exactly as `bigint` and the rest
+   * as `number`, re-reading a row set with SQLite's 64-bit integers only when it holds one;
+   * `true` always reads 64-bit integers (same result, slower); `false` reads doubles (lossy).
+   */
+  safeIntegers: boolean | undefined;
+  /** Take the write lock at BEGIN (`BEGIN IMMEDIATE`) instead of at the first write. */
+  beginImmediate: boolean;
+}
+
+let driver: Promise<typeof BetterSqlite3> | undefined;
+
+function loadDriver(): Promise<typeof BetterSqlite3> {
+  driver ??= import('better-sqlite3').then(
+    (m) => ((m as { default?: unknown }).default ?? m) as typeof BetterSqlite3,
+    (err: unknown) => {
+      driver = undefined;
+      throw err;
+    },
+  );
+  return driver;
+}
+
+/** Opens better-sqlite3 connections. */
+export const betterSqlite3Adapter: DriverAdapter = {
+  async connect(args, hooks) {
+    const Database = await loadDriver();
+    const a = args as unknown as SqliteConnectArgs;
+    const db = new Database(a.filename, { timeout: 0, ...a.driverOptions });
+    try {
+      const conn = new SqliteConnection(db, a, hooks);
+      await conn.applyPragmas();
+      return conn;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  },
+};
+
+const NO_ROWS: unknown[][] = [];
+const NO_COLUMNS: readonly string[] = [];
+
+/** Bumped by DDL on any connection of the process: cached statements and columns are dropped. */
+let schemaGeneration = 0;
+const DDL = /^\s*(create|alter|drop)\b/i;
+
+/** A cached prepared statement and what was read from it once. */
+interface Prepared {
+  readonly stmt: Statement;
+  readonly reader: boolean;
+  readonly readonly: boolean;
+  readonly ddl: boolean;
+  /** `stmt` reads 64-bit integers (bigints narrowed to numbers where exact). */
+  readonly safe: boolean;
+  /** Rows are checked for rounded integers and re-read with `exact` when one shows up. */
+  readonly check: boolean;
+  exact: Statement | undefined;
+  columns: readonly string[] | undefined;
+}
+
+/** One better-sqlite3 database handle. */
+class SqliteConnection implements DriverConnection {
+  readonly info: Readonly<Record<string, unknown>>;
+  readonly #db: Database;
+  readonly #args: SqliteConnectArgs;
+  readonly #cache: LruCache<string, Prepared>;
+  readonly #lock: AsyncLock | null;
+  readonly #lockTimeout: number | null;
+  #release: (() => void) | null = null;
+  #control = new Map<string, Statement>();
+  #generation = schemaGeneration;
+
+  constructor(db: Database, args: SqliteConnectArgs, hooks: ConnectHooks) {
+    this.#db = db;
+    this.#args = args;
+    this.#cache = new LruCache(args.statementCacheSize);
+    this.#lock = args.memory || args.driverOptions.readonly ? null : writeLockFor(args.filename);
+    this.#lockTimeout = hooks.lockTimeout;
+    this.info = { filename: args.filename };
+  }
+
+  get raw(): unknown {
+    return this.#db;
+  }
+
+  get alive(): boolean {
+    return this.#db.open;
+  }
+
+  async applyPragmas(): Promise<void> {
+    if (!this.#args.memory && !this.#args.driverOptions.readonly) {
+      await this.#retryBusy(() => this.#db.pragma('journal_mode = WAL'));
+    }
+    for (const [name, value] of Object.entries(this.#args.pragmas)) {
+      const v = typeof value === 'boolean' ? (value ? 'ON' : 'OFF') : String(value);
+      await this.#retryBusy(() => this.#db.pragma(`${name} = ${v}`));
+    }
+  }
+
+  transactionStatus(): boolean {
+    return this.#db.inTransaction;
+  }
+
+  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    const p = this.#statement(sql);
+    const args = convertParams(params);
+    if (!p.readonly && this.#lock !== null && this.#release === null) {
+      return this.#writeLocked(() => this.#run(p, args));
+    }
+    let result: DriverResult;
+    try {
+      result = this.#run(p, args);
+    } catch (err) {
+      if (!isRetryableBusy(err)) throw err;
+      result = await this.#retryBusy(() => this.#run(p, args));
+    }
+    // A COMMIT or ROLLBACK sent as text ends the transaction: give the lock back.
+    if (this.#release !== null && !this.#db.inTransaction) this.#releaseWriteLock();
+    return result;
+  }
+
+  async executeMany(
+    sql: string,
+    paramSets: readonly (readonly unknown[])[],
+  ): Promise<DriverResult> {
+    const p = this.#statement(sql);
+    const runAll = (): DriverResult => {
+      let rowCount = 0;
+      let lastInsertId: number | bigint | undefined;
+      for (const set of paramSets) {
+        const info = callRun(p.stmt, convertParams(set));
+        rowCount += info.changes;
+        lastInsertId = info.lastInsertRowid;
+      }
+      return { columns: NO_COLUMNS, rows: NO_ROWS, rowCount, lastInsertId, returnsRows: false };
+    };
+    if (p.reader) {
+      // DML with RETURNING: collect the rows of every set.
+      const rows: unknown[][] = [];
+      let columns: readonly string[] = NO_COLUMNS;
+      const runReturning = (): DriverResult => {
+        for (const set of paramSets) {
+          const r = this.#run(p, convertParams(set));
+          columns = r.columns;
+          for (const row of r.rows) rows.push(row);
+        }
+        return { columns, rows, rowCount: rows.length, returnsRows: true };
+      };
+      return this.#lock !== null && this.#release === null && !p.readonly
+        ? this.#writeLocked(runReturning)
+        : this.#retryOnBusy(runReturning);
+    }
+    if (!p.readonly && this.#lock !== null && this.#release === null) {
+      return this.#writeLocked(runAll);
+    }
+    return this.#retryOnBusy(runAll);
+  }
+
+  async openCursor(sql: string, params: readonly unknown[]): Promise<DriverCursor> {
+    // A fresh statement: an iterating statement is busy, and the cached one may be needed.
+    const stmt = this.#db.prepare(sql) as Statement;
+    if (!stmt.reader) {
+      throw new InvalidRequestError(
+        'stream() needs a statement that returns rows; run this one with execute()',
+      );
+    }
+    stmt.raw(true);
+    // A stream cannot be re-read: exact integers unless the connection opted out.
+    const exact = this.#args.safeIntegers !== false;
+    if (exact) stmt.safeIntegers(true);
+    if (!stmt.readonly && this.#lock !== null && this.#release === null) {
+      await this.#acquireWriteLock();
+    }
+    const iterator = stmt.iterate(convertParams(params)) as IterableIterator<unknown[]>;
+    return new SqliteCursor(
+      stmt.columns().map((c) => c.name),
+      iterator,
+      exact,
+      () => {
+        // A streamed write outside a transaction is done once the stream is.
+        if (this.#release !== null && !this.#db.inTransaction) this.#releaseWriteLock();
+      },
+    );
+  }
+
+  async begin(): Promise<void> {
+    if (this.#args.beginImmediate && this.#lock !== null) {
+      await this.#acquireWriteLock();
+      try {
+        await this.#retryBusy(() => this.#controlStatement('BEGIN IMMEDIATE').run());
+      } catch (err) {
+        this.#releaseWriteLock();
+        throw err;
+      }
+      return;
+    }
+    this.#controlStatement('BEGIN').run();
+  }
+
+  async commit(): Promise<void> {
+    try {
+      if (this.#db.inTransaction) {
+        await this.#retryOnBusy(() => this.#controlStatement('COMMIT').run());
+      }
+    } finally {
+      if (!this.#db.inTransaction) this.#releaseWriteLock();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    try {
+      if (this.#db.inTransaction) this.#controlStatement('ROLLBACK').run();
+    } finally {
+      if (!this.#db.inTransaction) this.#releaseWriteLock();
+    }
+  }
+
+  async savepoint(name: string): Promise<void> {
+    this.#db.exec(`SAVEPOINT ${name}`);
+  }
+
+  async releaseSavepoint(name: string): Promise<void> {
+    this.#db.exec(`RELEASE SAVEPOINT ${name}`);
+  }
+
+  async rollbackToSavepoint(name: string): Promise<void> {
+    this.#db.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+  }
+
+  async setIsolationLevel(level: string): Promise<void> {
+    this.#db.pragma(`read_uncommitted = ${level === 'READ UNCOMMITTED' ? 1 : 0}`);
+  }
+
+  async ping(): Promise<boolean> {
+    if (!this.#db.open) return false;
+    this.#controlStatement('SELECT 1').get();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#releaseWriteLock();
+    this.#cache.clear();
+    this.#control.clear();
+    try {
+      if (this.#db.open) this.#db.close();
+    } catch {
+      // Closing a handle that is already broken is not an error worth reporting.
+    }
+  }
+
+  #resetCaches(): void {
+    this.#generation = schemaGeneration;
+    this.#cache.clear();
+  }
+
+  /** The prepared statement for `sql`, with what it is read once (native getters cost). */
+  #statement(sql: string): Prepared {
+    if (this.#generation !== schemaGeneration) this.#resetCaches();
+    let p = this.#cache.get(sql);
+    if (p === undefined) {
+      const stmt = this.#db.prepare(sql) as Statement;
+      const reader = stmt.reader;
+      const readonly = stmt.readonly;
+      const mode = this.#args.safeIntegers;
+      // A write with RETURNING cannot be run twice: it reads 64-bit integers at once.
+      const safe = reader && (mode === true || (mode === undefined && !readonly));
+      if (reader) {
+        stmt.raw(true);
+        if (safe) stmt.safeIntegers(true);
+      }
+      p = {
+        stmt,
+        reader,
+        readonly,
+        ddl: DDL.test(sql),
+        safe,
+        check: reader && mode === undefined && !safe,
+        exact: undefined,
+        columns: undefined,
+      };
+      this.#cache.set(sql, p);
+    }
+    return p;
+  }
+
+  #controlStatement(sql: string): Statement {
+    let stmt = this.#control.get(sql);
+    if (stmt === undefined) {
+      stmt = this.#db.prepare(sql) as Statement;
+      this.#control.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  #run(p: Prepared, args: unknown[]): DriverResult {
+    if (p.reader) {
+      let rows = callAll(p.stmt, args);
+      if (p.safe) normalizeIntegers(rows);
+      else if (p.check && hasUnsafeNumber(rows)) {
+        // A value beyond ±2^53 came back as a rounded double: read again, exactly.
+        p.exact ??= (this.#db.prepare(p.stmt.source) as Statement).raw(true).safeIntegers(true);
+        rows = callAll(p.exact, args);
+        normalizeIntegers(rows);
+      }
+      let columns = p.columns;
+      // columns() is as costly as a small query: cache it, and refresh it when SQLite has
+      // re-prepared the statement with another shape (SELECT * after ALTER TABLE).
+      if (
+        columns === undefined ||
+        (rows.length > 0 && (rows[0] as unknown[]).length !== columns.length)
+      ) {
+        columns = Object.freeze(p.stmt.columns().map((c) => c.name));
+        p.columns = columns;
+      }
+      return { columns, rows, rowCount: rows.length, returnsRows: true };
+    }
+    const info = callRun(p.stmt, args);
+    if (p.ddl) {
+      schemaGeneration++;
+      this.#resetCaches();
+    }
+    return {
+      columns: NO_COLUMNS,
+      rows: NO_ROWS,
+      rowCount: info.changes,
+      lastInsertId: info.lastInsertRowid,
+      returnsRows: false,
+    };
+  }
+
+  /** Runs `fn` holding the write lock: to the end of the transaction, or just for `fn`. */
+  async #writeLocked<T>(fn: () => T): Promise<T> {
+    await this.#acquireWriteLock();
+    try {
+      return await this.#retryOnBusy(fn);
+    } catch (err) {
+      throw explainSnapshot(err);
+    } finally {
+      // Outside a transaction (autocommit, or the statement ended it) the write is done.
+      if (!this.#db.inTransaction) this.#releaseWriteLock();
+    }
+  }
+
+  async #acquireWriteLock(): Promise<void> {
+    if (this.#lock === null || this.#release !== null) return;
+    try {
+      this.#release = await this.#lock.acquire(this.#lockTimeout);
+    } catch (err) {
+      if (err instanceof LockTimeoutError) throw databaseLockedError();
+      throw err;
+    }
+  }
+
+  #releaseWriteLock(): void {
+    const release = this.#release;
+    this.#release = null;
+    release?.();
+  }
+
+  async #retryOnBusy<T>(fn: () => T): Promise<T> {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isRetryableBusy(err)) throw err;
+      return this.#retryBusy(fn);
+    }
+  }
+
+  /** Another process holds the lock: retry with backoff until the lock timeout. */
+  async #retryBusy<T>(fn: () => T): Promise<T> {
+    const timeout = this.#lockTimeout;
+    const deadline = timeout === null ? Infinity : Date.now() + timeout * 1000;
+    let delay = 1;
+    for (;;) {
+      try {
+        return fn();
+      } catch (err) {
+        if (!isRetryableBusy(err)) throw err;
+        if (Date.now() + delay > deadline) throw databaseLockedError();
+        await sleep(delay);
+        delay = Math.min(delay * 2, 50);
+      }
+    }
+  }
+}

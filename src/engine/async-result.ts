@@ -1,0 +1,336 @@
+/**
+ * Streamed results (`conn.stream()`): rows are fetched from a server-side cursor
+ * (PostgreSQL), an unbuffered stream (MySQL) or a statement iterator (SQLite) in batches of
+ * `yieldPer`, so memory stays bounded whatever the result size. Fetch methods are async.
+ */
+import { MultipleResultsFound, NoResultFound, ResourceClosedError } from '../errors.js';
+import type { DriverCursor } from '../dialects/dialect.js';
+import type { ValueProcessor } from '../sql/executable.js';
+import type { RowLogger } from './result.js';
+import { asRow, rowPrototype } from './row.js';
+import type { Row } from './row.js';
+
+const OPEN = 0;
+const SOFT_CLOSED = 1;
+const HARD_CLOSED = 2;
+
+/** What a stream needs from its connection. @internal */
+export interface StreamOwner {
+  /** Wraps a driver error raised while fetching (translation, disconnect handling). */
+  wrapError(error: unknown): Promise<unknown>;
+  /** The stream is finished; the connection may run other statements again. */
+  streamClosed(stream: StreamBuffer): void;
+}
+
+/** The cursor, the current batch and the read position. @internal */
+export class StreamBuffer {
+  state = OPEN;
+  readonly keys: readonly string[];
+  #batch: unknown[][] = [];
+  #pos = 0;
+  #exhausted = false;
+  readonly #processors: readonly (ValueProcessor | null)[] | undefined;
+
+  constructor(
+    private readonly cursor: DriverCursor,
+    private readonly yieldPer: number,
+    private readonly owner: StreamOwner,
+    processors: readonly (ValueProcessor | null)[] | undefined,
+    private readonly log: RowLogger | undefined,
+  ) {
+    this.keys = cursor.columns;
+    this.#processors = processors?.some((p) => p !== null) ? processors : undefined;
+  }
+
+  #check(): void {
+    if (this.state === HARD_CLOSED) {
+      throw new ResourceClosedError('This result object is closed.');
+    }
+  }
+
+  async #fill(): Promise<boolean> {
+    if (this.#pos < this.#batch.length) return true;
+    if (this.#exhausted || this.state !== OPEN) return false;
+    let rows: unknown[][];
+    try {
+      rows = await this.cursor.fetch(this.yieldPer);
+    } catch (err) {
+      await this.#finish(HARD_CLOSED);
+      throw await this.owner.wrapError(err);
+    }
+    this.#batch = rows;
+    this.#pos = 0;
+    if (rows.length === 0) {
+      this.#exhausted = true;
+      await this.#finish(SOFT_CLOSED);
+      return false;
+    }
+    return true;
+  }
+
+  async next(): Promise<unknown[] | undefined> {
+    this.#check();
+    if (!(await this.#fill())) return undefined;
+    const row = this.#batch[this.#pos++] as unknown[];
+    this.#prepare(row);
+    return row;
+  }
+
+  async many(n: number): Promise<unknown[][]> {
+    this.#check();
+    const out: unknown[][] = [];
+    while (out.length < n && (await this.#fill())) {
+      const take = Math.min(n - out.length, this.#batch.length - this.#pos);
+      for (let i = 0; i < take; i++) {
+        const row = this.#batch[this.#pos++] as unknown[];
+        this.#prepare(row);
+        out.push(row);
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.#finish(HARD_CLOSED);
+  }
+
+  async #finish(state: number): Promise<void> {
+    if (this.state !== OPEN) {
+      if (state === HARD_CLOSED) this.state = HARD_CLOSED;
+      return;
+    }
+    this.state = state;
+    this.#batch = [];
+    try {
+      await this.cursor.close();
+    } finally {
+      this.owner.streamClosed(this);
+    }
+  }
+
+  #prepare(row: unknown[]): void {
+    const processors = this.#processors;
+    if (processors !== undefined) {
+      for (let i = 0; i < processors.length; i++) {
+        const p = processors[i];
+        if (p !== null && p !== undefined) row[i] = p(row[i]);
+      }
+    }
+    if (this.log !== undefined) this.log(row);
+  }
+}
+
+abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
+  /** @internal */
+  protected readonly _buffer: StreamBuffer;
+
+  protected constructor(buffer: StreamBuffer) {
+    this._buffer = buffer;
+  }
+
+  /** @internal */
+  protected abstract _convert(raw: unknown[]): Out;
+
+  /** The next row, or null when there are no more. */
+  async fetchOne(): Promise<Out | null> {
+    const raw = await this._buffer.next();
+    return raw === undefined ? null : this._convert(raw);
+  }
+
+  /** Up to `n` more rows. */
+  async fetchMany(n: number): Promise<Out[]> {
+    return (await this._buffer.many(n)).map((r) => this._convert(r));
+  }
+
+  /** Every remaining row (reads the whole stream into memory). */
+  async all(): Promise<Out[]> {
+    const out: Out[] = [];
+    for (;;) {
+      const part = await this._buffer.many(1000);
+      if (part.length === 0) return out;
+      for (const raw of part) out.push(this._convert(raw));
+    }
+  }
+
+  /** Same as `all()`. */
+  fetchAll(): Promise<Out[]> {
+    return this.all();
+  }
+
+  /** The first row or null; closes the stream. */
+  async first(): Promise<Out | null> {
+    const raw = await this._buffer.next();
+    await this._buffer.close();
+    return raw === undefined ? null : this._convert(raw);
+  }
+
+  /** Exactly one row; raises NoResultFound or MultipleResultsFound otherwise. */
+  async one(): Promise<Out> {
+    const raw = await this._buffer.next();
+    const more = raw === undefined ? undefined : await this._buffer.next();
+    await this._buffer.close();
+    if (raw === undefined) throw new NoResultFound('No row was found when one was required');
+    if (more !== undefined) {
+      throw new MultipleResultsFound('Multiple rows were found when exactly one was required');
+    }
+    return this._convert(raw);
+  }
+
+  /** One row or null; raises MultipleResultsFound for more. */
+  async oneOrNone(): Promise<Out | null> {
+    const raw = await this._buffer.next();
+    const more = raw === undefined ? undefined : await this._buffer.next();
+    await this._buffer.close();
+    if (more !== undefined) {
+      throw new MultipleResultsFound('Multiple rows were found when one or none was required');
+    }
+    return raw === undefined ? null : this._convert(raw);
+  }
+
+  /** Rows in lists of up to `size`, fetched as they are needed. */
+  async *partitions(size: number): AsyncGenerator<Out[], void, undefined> {
+    try {
+      for (;;) {
+        const part = await this.fetchMany(size);
+        if (part.length === 0) return;
+        yield part;
+      }
+    } finally {
+      // Leaving the loop early (break, throw) closes the stream.
+      if (this._buffer.state === OPEN) await this._buffer.close();
+    }
+  }
+
+  /** Closes the stream (the rest of the result is discarded). */
+  close(): Promise<void> {
+    return this._buffer.close();
+  }
+
+  /** Closes the stream; for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this._buffer.close();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Out> {
+    try {
+      for (;;) {
+        const raw = await this._buffer.next();
+        if (raw === undefined) return;
+        yield this._convert(raw);
+      }
+    } finally {
+      // Leaving a for-await loop early (break, throw) closes the stream.
+      if (this._buffer.state === OPEN) await this._buffer.close();
+    }
+  }
+}
+
+/**
+ * A streamed result from `conn.stream()`.
+ *
+ * @example
+ * ```ts
+ * const result = await conn.stream(text('SELECT * FROM events'), {}, { yieldPer: 1000 });
+ * for await (const row of result) handle(row);
+ * ```
+ */
+export class AsyncResult<T = Record<string, unknown>> extends AsyncFetchMethods<Row<T>> {
+  #proto: object | undefined;
+
+  /** @internal */
+  constructor(buffer: StreamBuffer) {
+    super(buffer);
+  }
+
+  /** @internal */
+  protected _convert(raw: unknown[]): Row<T> {
+    return asRow<T>(raw, (this.#proto ??= rowPrototype(this._buffer.keys)));
+  }
+
+  /** The column names. */
+  keys(): string[] {
+    return this._buffer.keys.slice();
+  }
+
+  /** True once the stream was closed or exhausted. */
+  get closed(): boolean {
+    return this._buffer.state !== OPEN;
+  }
+
+  /** The first column of the first row, or null; closes the stream. */
+  async scalar<V = unknown>(): Promise<V | null> {
+    const raw = await this._buffer.next();
+    await this._buffer.close();
+    return raw === undefined ? null : (raw[0] as V);
+  }
+
+  /** The first column of the only row; raises like `one()`. */
+  scalarOne<V = unknown>(): Promise<V> {
+    return this.scalars<V>().one();
+  }
+
+  /** The first column of the only row, or null; raises like `oneOrNone()`. */
+  scalarOneOrNone<V = unknown>(): Promise<V | null> {
+    return this.scalars<V>().oneOrNone();
+  }
+
+  /** A view yielding one column of each row. */
+  scalars<V = unknown>(index = 0): AsyncScalarResult<V> {
+    return new AsyncScalarResult<V>(this._buffer, index);
+  }
+
+  /** A view yielding each row as a plain object. */
+  mappings(): AsyncMappingResult<T> {
+    return new AsyncMappingResult<T>(this._buffer);
+  }
+
+  /** A view yielding each row as a plain array. */
+  tuples(): AsyncTupleResult {
+    return new AsyncTupleResult(this._buffer);
+  }
+}
+
+/** One column of each streamed row. */
+export class AsyncScalarResult<V = unknown> extends AsyncFetchMethods<V> {
+  /** @internal */
+  constructor(
+    buffer: StreamBuffer,
+    private readonly index: number,
+  ) {
+    super(buffer);
+  }
+
+  /** @internal */
+  protected _convert(raw: unknown[]): V {
+    return raw[this.index] as V;
+  }
+}
+
+/** Each streamed row as a plain object. */
+export class AsyncMappingResult<T = Record<string, unknown>> extends AsyncFetchMethods<T> {
+  /** @internal */
+  constructor(buffer: StreamBuffer) {
+    super(buffer);
+  }
+
+  /** @internal */
+  protected _convert(raw: unknown[]): T {
+    const keys = this._buffer.keys;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) out[keys[i] as string] = raw[i];
+    return out as T;
+  }
+}
+
+/** Each streamed row as a plain array. */
+export class AsyncTupleResult extends AsyncFetchMethods<unknown[]> {
+  /** @internal */
+  constructor(buffer: StreamBuffer) {
+    super(buffer);
+  }
+
+  /** @internal */
+  protected _convert(raw: unknown[]): unknown[] {
+    return raw;
+  }
+}

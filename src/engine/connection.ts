@@ -1,0 +1,607 @@
+/**
+ * Connection: one checked-out driver connection plus SQLAlchemy 2.0's transaction rules.
+ * The first statement begins a transaction implicitly ("autobegin"); `commit()`/`rollback()`
+ * end it; closing rolls back what is left and returns the driver connection to the pool.
+ */
+import {
+  ArgumentError,
+  AthanorError,
+  InvalidRequestError,
+  ObjectNotExecutableError,
+  PendingRollbackError,
+  ResourceClosedError,
+} from '../errors.js';
+import type { DriverConnection, DriverResult } from '../dialects/dialect.js';
+import type { PooledConnection } from '../pool/index.js';
+import type { CompiledStatement, Executable } from '../sql/executable.js';
+import { isExecutable } from '../sql/executable.js';
+import { AsyncResult, StreamBuffer } from './async-result.js';
+import type { StreamOwner } from './async-result.js';
+import { EchoLog, cachedSince, generatedIn } from './echo.js';
+import type { Engine } from './engine.js';
+import type { ExecutionOptions } from './options.js';
+import { validateExecutionOptions } from './options.js';
+import { distillDriverParams, distillParams } from './params.js';
+import type { Params } from './params.js';
+import { Result } from './result.js';
+import type { NestedTransaction, Transaction } from './transaction.js';
+import { CANT_RECONNECT, TransactionControl } from './transaction-control.js';
+
+const STREAM_BUSY =
+  'This connection is streaming a result; read it to the end or close() it before running ' +
+  'another statement on this connection';
+
+/** Options of one `stream()` call. */
+export interface StreamOptions {
+  /** Rows fetched per round trip. Default: the connection's `yieldPer`, else 1000. */
+  yieldPer?: number;
+}
+
+/**
+ * A database connection checked out from the engine's pool. Not safe for concurrent use:
+ * one task at a time (check out one connection per task).
+ *
+ * @example
+ * ```ts
+ * await using conn = await engine.connect();
+ * await conn.execute(text('INSERT INTO users (name) VALUES (:name)'), { name: 'Ann' });
+ * await conn.commit();
+ * ```
+ */
+export class Connection implements StreamOwner {
+  #handle: PooledConnection<DriverConnection> | null = null;
+  #driver: DriverConnection | null = null;
+  #closed = false;
+  readonly #txc: TransactionControl;
+  #options: ExecutionOptions;
+  #autocommit: boolean;
+  /** Isolation level this connection asked for (not AUTOCOMMIT), applied at the next BEGIN. */
+  #isolation: string | undefined = undefined;
+  #isolationApplied = true;
+  #log: EchoLog | null;
+  #stream: StreamBuffer | null = null;
+  #streamExclusive = false;
+
+  /** @internal Use `engine.connect()`. */
+  constructor(
+    /** The engine this connection came from. */
+    readonly engine: Engine,
+  ) {
+    this.#txc = new TransactionControl({
+      driver: () => this.#driver,
+      autocommit: () => this.#autocommit,
+      log: () => this.#log,
+      sharedLock: (driver) => engine.sharedLockFor(driver),
+      lockTimeout: () => engine.lockTimeout,
+      prepareBegin: (driver) => this.#applyIsolation(driver),
+      closeStream: () => this.#closeStream(),
+      dbError: (err, statement) => this.#dbError(err, statement, undefined, false),
+    });
+    this.#options = { ...engine.executionOptionsDefaults };
+    this.#autocommit = engine.autocommitDefault;
+    this.#log = this.#makeLog();
+    if (this.#options.isolationLevel !== undefined)
+      this.#setIsolation(this.#options.isolationLevel);
+  }
+
+  /** @internal Checks out the driver connection (done by `engine.connect()`). */
+  async _checkout(): Promise<void> {
+    let handle: PooledConnection<DriverConnection>;
+    try {
+      handle = await this.engine.pool.checkout();
+    } catch (err) {
+      throw this.engine.wrapConnectError(err);
+    }
+    this.#handle = handle;
+    this.#driver = handle.connection;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** True after the driver connection was discarded (disconnect or `invalidate()`), until reconnected. */
+  get invalidated(): boolean {
+    return this.#driver === null && !this.#closed;
+  }
+
+  /** The driver's own connection object (pg Client, mysql2 Connection, better-sqlite3 Database). */
+  get driverConnection(): unknown {
+    return this.#driver?.raw;
+  }
+
+  /** Per-connection details: `processId` (PostgreSQL), `threadId` (MySQL), `filename` (SQLite). */
+  get driverInfo(): Readonly<Record<string, unknown>> {
+    return this.#driver?.info ?? {};
+  }
+
+  /** True while a root transaction (explicit or autobegun) exists. */
+  inTransaction(): boolean {
+    return this.#txc.tx !== null;
+  }
+
+  /** True while a savepoint is open. */
+  inNestedTransaction(): boolean {
+    return this.#txc.savepoints.length > 0;
+  }
+
+  /** The root transaction, if any. */
+  getTransaction(): Transaction | null {
+    return this.#txc.tx;
+  }
+
+  /** The innermost savepoint, if any. */
+  getNestedTransaction(): NestedTransaction | null {
+    const savepoints = this.#txc.savepoints;
+    return savepoints[savepoints.length - 1] ?? null;
+  }
+
+  /**
+   * The isolation level in effect: `'AUTOCOMMIT'`, or what the database reports.
+   *
+   * @example
+   * ```ts
+   * await conn.getIsolationLevel(); // 'READ COMMITTED' on PostgreSQL by default
+   * ```
+   */
+  async getIsolationLevel(): Promise<string> {
+    if (this.#autocommit) return 'AUTOCOMMIT';
+    const driver = this.#driver ?? (await this.#revive());
+    if (!this.#isolationApplied && this.#isolation !== undefined) return this.#isolation;
+    return this.engine.dialect.getIsolationLevel(driver);
+  }
+
+  /** The connection's current execution options. */
+  getExecutionOptions(): Readonly<ExecutionOptions> {
+    return this.#options;
+  }
+
+  /**
+   * Sets execution options on this connection and returns it: `isolationLevel` (not while a
+   * transaction is open), `streamResults`, `yieldPer`, `loggingToken`.
+   *
+   * @example
+   * ```ts
+   * conn.executionOptions({ isolationLevel: 'SERIALIZABLE' });
+   * ```
+   */
+  executionOptions(options: ExecutionOptions): this {
+    validateExecutionOptions(options, 'executionOptions()');
+    if (options.isolationLevel !== undefined) {
+      if (this.#txc.tx !== null) {
+        throw new InvalidRequestError(
+          'This connection has already initialized a Transaction() object via begin() or ' +
+            'autobegin; isolationLevel may not be altered unless rollback() or commit() is ' +
+            'called first.',
+        );
+      }
+      this.#setIsolation(options.isolationLevel);
+    }
+    this.#options = { ...this.#options, ...options };
+    if (options.loggingToken !== undefined) this.#log = this.#makeLog();
+    return this;
+  }
+
+  /**
+   * Executes a statement. `params` is one object of named values, or a list of objects to
+   * run the statement once per object (executemany; `rowCount` is the total).
+   *
+   * @example
+   * ```ts
+   * const result = await conn.execute(text('SELECT * FROM users WHERE id = :id'), { id: 1 });
+   * ```
+   */
+  async execute<T = Record<string, unknown>>(
+    statement: Executable,
+    params?: Params | readonly Params[] | null,
+  ): Promise<Result<T>> {
+    if (this.#options.streamResults === true) {
+      throw new InvalidRequestError(
+        "Can't use execute() with streamResults set: use conn.stream() for a streamed result",
+      );
+    }
+    const driver = this.#driver ?? (await this.#revive());
+    if (!isExecutable(statement)) throw new ObjectNotExecutableError(statement);
+    if (this.#stream !== null && this.#streamExclusive) throw new InvalidRequestError(STREAM_BUSY);
+    const log = this.#log;
+    const started = log === null ? 0 : performance.now();
+    const compiled = statement.compile(this.engine.dialect.sql);
+    const compiledIn = log === null ? 0 : performance.now();
+    const distilled = distillParams(params);
+    const many = Array.isArray(distilled);
+    let bound: unknown[] | unknown[][];
+    try {
+      bound = many
+        ? (distilled as readonly Params[]).map((p) => compiled.bind(p))
+        : compiled.bind(distilled as Params | undefined);
+    } catch (err) {
+      throw withStatement(err, compiled.sql);
+    }
+    if (this.#txc.tx === null) await this.#txc.begin(driver, true);
+    if (log !== null)
+      log.statement(compiled.sql, stats(compiled, started, compiledIn), bound, many);
+    const result = await this.#run(driver, compiled.sql, bound, many);
+    if (log?.debug === true && result.returnsRows) log.columns(result.columns);
+    return new Result<T>(
+      result,
+      compiled.resultKeys,
+      compiled.resultProcessors,
+      log?.debug === true ? log.rowLogger() : undefined,
+    );
+  }
+
+  /**
+   * Executes and returns the first column of the first row (or null).
+   *
+   * @example
+   * ```ts
+   * const n = await conn.scalar(text('SELECT count(*) FROM users'));
+   * ```
+   */
+  async scalar<V = unknown>(statement: Executable, params?: Params | null): Promise<V | null> {
+    return (await this.execute(statement, params)).scalar<V>();
+  }
+
+  /**
+   * Executes and returns the first column of every row.
+   *
+   * @example
+   * ```ts
+   * const names = (await conn.scalars(text('SELECT name FROM users'))).all();
+   * ```
+   */
+  async scalars<V = unknown>(statement: Executable, params?: Params | null) {
+    return (await this.execute(statement, params)).scalars<V>();
+  }
+
+  /**
+   * Executes a statement and streams its rows in batches of `yieldPer` (server-side cursor on
+   * PostgreSQL, unbuffered read on MySQL, statement iterator on SQLite): memory stays bounded.
+   *
+   * @example
+   * ```ts
+   * const result = await conn.stream(text('SELECT * FROM events'), {}, { yieldPer: 500 });
+   * for await (const row of result) process(row);
+   * ```
+   */
+  async stream<T = Record<string, unknown>>(
+    statement: Executable,
+    params?: Params | null,
+    options: StreamOptions = {},
+  ): Promise<AsyncResult<T>> {
+    const driver = this.#driver ?? (await this.#revive());
+    if (!isExecutable(statement)) throw new ObjectNotExecutableError(statement);
+    if (this.#stream !== null && this.#streamExclusive) throw new InvalidRequestError(STREAM_BUSY);
+    const yieldPer = options.yieldPer ?? this.#options.yieldPer ?? 1000;
+    if (!Number.isInteger(yieldPer) || yieldPer < 1) {
+      throw new ArgumentError(`yieldPer must be a whole number >= 1, got ${String(yieldPer)}`);
+    }
+    const log = this.#log;
+    const started = log === null ? 0 : performance.now();
+    const compiled = statement.compile(this.engine.dialect.sql);
+    const compiledIn = log === null ? 0 : performance.now();
+    const distilled = distillParams(params);
+    if (Array.isArray(distilled)) {
+      throw new ArgumentError('stream() takes one set of parameters, not a list');
+    }
+    let bound: unknown[];
+    try {
+      bound = compiled.bind(distilled as Params | undefined);
+    } catch (err) {
+      throw withStatement(err, compiled.sql);
+    }
+    if (this.#txc.tx === null) await this.#txc.begin(driver, true);
+    if (log !== null)
+      log.statement(compiled.sql, stats(compiled, started, compiledIn), bound, false);
+    let cursor;
+    try {
+      cursor = await driver.openCursor(compiled.sql, bound, yieldPer);
+    } catch (err) {
+      throw await this.#dbError(err, compiled.sql, bound, false);
+    }
+    if (log?.debug === true) log.columns(cursor.columns);
+    const buffer = new StreamBuffer(
+      cursor,
+      yieldPer,
+      this,
+      compiled.resultProcessors,
+      log?.debug === true ? log.rowLogger() : undefined,
+    );
+    this.#stream = buffer;
+    this.#streamExclusive = cursor.exclusive;
+    return new AsyncResult<T>(buffer);
+  }
+
+  /**
+   * Runs SQL in the driver's own parameter style (`?` or `$1`), without compiling; logged as
+   * `[raw sql]`. `params` is a list of values, or a list of lists for executemany.
+   *
+   * @example
+   * ```ts
+   * await conn.execDriverSql('UPDATE t SET x = ? WHERE id = ?', [1, 2]);
+   * ```
+   */
+  async execDriverSql(sql: string, params?: readonly unknown[] | null): Promise<Result> {
+    const driver = this.#driver ?? (await this.#revive());
+    if (typeof sql !== 'string') throw new ArgumentError('execDriverSql() takes a string of SQL');
+    if (this.#stream !== null && this.#streamExclusive) throw new InvalidRequestError(STREAM_BUSY);
+    const distilled = distillDriverParams(params);
+    const bound = distilled.many ? distilled.sets : distilled.params;
+    if (this.#txc.tx === null) await this.#txc.begin(driver, true);
+    const log = this.#log;
+    if (log !== null) log.statement(sql, 'raw sql', bound, distilled.many);
+    const result = await this.#run(driver, sql, bound, distilled.many);
+    if (log?.debug === true && result.returnsRows) log.columns(result.columns);
+    return new Result(
+      result,
+      undefined,
+      undefined,
+      log?.debug === true ? log.rowLogger() : undefined,
+    );
+  }
+
+  /**
+   * Begins the root transaction. With a callback: commits when it resolves, rolls back and
+   * rethrows when it rejects, and returns its value.
+   *
+   * @example
+   * ```ts
+   * await conn.begin(async () => {
+   *   await conn.execute(text('INSERT INTO t (x) VALUES (1)'));
+   * });
+   * ```
+   */
+  begin(): Promise<Transaction>;
+  begin<R>(fn: (tx: Transaction) => Promise<R>): Promise<R>;
+  async begin<R>(fn?: (tx: Transaction) => Promise<R>): Promise<Transaction | R> {
+    const driver = this.#driver ?? (await this.#revive());
+    if (this.#txc.tx !== null) {
+      throw new InvalidRequestError(
+        'This connection has already initialized a Transaction() object via begin() or ' +
+          "autobegin; can't call begin() here unless rollback() or commit() is called first.",
+      );
+    }
+    const tx = await this.#txc.begin(driver, false);
+    if (fn === undefined) return tx;
+    return this.#scope(tx, fn);
+  }
+
+  /**
+   * Opens a savepoint (beginning the root transaction first if needed). With a callback:
+   * releases the savepoint when it resolves, rolls back to it and rethrows when it rejects.
+   *
+   * @example
+   * ```ts
+   * await conn.beginNested(async () => {
+   *   await conn.execute(text('INSERT INTO t (x) VALUES (2)'));
+   * });
+   * ```
+   */
+  beginNested(): Promise<NestedTransaction>;
+  beginNested<R>(fn: (sp: NestedTransaction) => Promise<R>): Promise<R>;
+  async beginNested<R>(fn?: (sp: NestedTransaction) => Promise<R>): Promise<NestedTransaction | R> {
+    const driver = this.#driver ?? (await this.#revive());
+    if (this.#txc.tx === null) await this.#txc.begin(driver, true);
+    const sp = await this.#txc.savepoint(driver);
+    if (fn === undefined) return sp;
+    return this.#scope(sp, fn);
+  }
+
+  /** Commits the root transaction, if any (savepoints are released with it). */
+  async commit(): Promise<void> {
+    if (this.#closed) throw new ResourceClosedError('This Connection is closed');
+    const tx = this.#txc.tx;
+    if (tx !== null) await this.#txc._commitRoot(tx);
+  }
+
+  /** Rolls back the root transaction, if any. */
+  async rollback(): Promise<void> {
+    if (this.#closed) throw new ResourceClosedError('This Connection is closed');
+    const tx = this.#txc.tx;
+    if (tx !== null) await this.#txc._rollbackRoot(tx);
+  }
+
+  /**
+   * Discards the driver connection (it is closed, never returned to the pool). A transaction
+   * that was open must be rolled back before the connection is used again; then it checks
+   * out a fresh driver connection.
+   */
+  async invalidate(error?: unknown): Promise<void> {
+    if (this.#closed) throw new ResourceClosedError('This Connection is closed');
+    if (this.#driver === null) return;
+    await this.#discard(error);
+  }
+
+  /** Rolls back an open transaction and returns the driver connection to the pool. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      if (this.#stream !== null) await this.#stream.close().catch(() => undefined);
+      const tx = this.#txc.tx;
+      if (tx !== null) {
+        await this.#txc._rollbackRoot(tx).catch(() => undefined);
+        this.#txc.end();
+      }
+      await this.#restoreCharacteristics();
+    } finally {
+      this.#closed = true;
+      const handle = this.#handle;
+      this.#handle = null;
+      this.#driver = null;
+      if (handle !== null) await handle.release();
+    }
+  }
+
+  /** Closes the connection; for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ---- stream owner ----
+
+  /** @internal */
+  wrapError(error: unknown): Promise<unknown> {
+    return this.#dbError(error, undefined, undefined, false);
+  }
+
+  /** @internal */
+  streamClosed(stream: StreamBuffer): void {
+    if (this.#stream === stream) {
+      this.#stream = null;
+      this.#streamExclusive = false;
+    }
+  }
+
+  // ---- internals ----
+
+  #makeLog(): EchoLog | null {
+    const echo = this.engine.echo;
+    if (echo === false) return null;
+    return new EchoLog(
+      this.engine.logger,
+      echo === 'debug',
+      this.#options.loggingToken,
+      this.engine.hideParameters,
+    );
+  }
+
+  #setIsolation(value: string): void {
+    const level = this.engine.dialect.normalizeIsolationLevel(value);
+    this.#autocommit = level === 'AUTOCOMMIT';
+    this.#isolation = level === 'AUTOCOMMIT' ? undefined : level;
+    this.#isolationApplied = false;
+  }
+
+  /** Gets a driver connection back after invalidation, or refuses when closed / mid-transaction. */
+  async #revive(): Promise<DriverConnection> {
+    if (this.#closed) throw new ResourceClosedError('This Connection is closed');
+    if (this.#txc.tx !== null) throw new PendingRollbackError(CANT_RECONNECT);
+    await this._checkout();
+    this.#isolationApplied = this.#isolation === undefined;
+    return this.#driver as DriverConnection;
+  }
+
+  async #applyIsolation(driver: DriverConnection): Promise<void> {
+    if (!this.#isolationApplied && this.#isolation !== undefined) {
+      await driver.setIsolationLevel(this.#isolation);
+      this.#isolationApplied = true;
+    }
+  }
+
+  async #run(
+    driver: DriverConnection,
+    sql: string,
+    bound: unknown[] | unknown[][],
+    many: boolean,
+  ): Promise<DriverResult> {
+    const hooks = this.engine.executeHooks;
+    if (hooks.before.length !== 0) {
+      for (const fn of hooks.before)
+        fn({ connection: this, statement: sql, parameters: bound, isMany: many });
+    }
+    let result: DriverResult;
+    try {
+      result = many
+        ? await driver.executeMany(sql, bound as unknown[][])
+        : await driver.execute(sql, bound as unknown[]);
+    } catch (err) {
+      throw await this.#dbError(err, sql, bound, many);
+    }
+    if (hooks.after.length !== 0) {
+      for (const fn of hooks.after) {
+        fn({ connection: this, statement: sql, parameters: bound, isMany: many, result });
+      }
+    }
+    return result;
+  }
+
+  /** Wraps a driver error; a disconnect invalidates this connection first. */
+  async #dbError(
+    err: unknown,
+    statement: string | undefined,
+    params: unknown,
+    isMany: boolean,
+  ): Promise<unknown> {
+    const dialect = this.engine.dialect;
+    const cls = dialect.translateError(err);
+    if (cls === undefined) return err;
+    const driver = this.#driver;
+    const disconnect = dialect.isDisconnect(err) || (driver !== null && !driver.alive);
+    if (disconnect && driver !== null) {
+      this.engine.pool.invalidateStale();
+      await this.#discard(err);
+    }
+    return new cls({
+      statement,
+      params,
+      orig: err,
+      connectionInvalidated: disconnect,
+      hideParameters: this.engine.hideParameters,
+      isMany,
+    });
+  }
+
+  async #discard(error: unknown): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = null;
+    this.#driver = null;
+    this.#stream = null;
+    this.#streamExclusive = false;
+    this.#txc.invalidate();
+    if (handle !== null) await handle.invalidate(error);
+  }
+
+  async #closeStream(): Promise<void> {
+    const stream = this.#stream;
+    if (stream !== null) await stream.close();
+  }
+
+  /** Puts a changed isolation level back before the connection returns to the pool. */
+  async #restoreCharacteristics(): Promise<void> {
+    const driver = this.#driver;
+    if (driver === null || this.#isolation === undefined || !this.#isolationApplied) return;
+    const level = this.engine.isolationLevelDefault ?? this.engine.dialect.defaultIsolationLevel;
+    if (level === undefined || level === 'AUTOCOMMIT' || level === this.#isolation) return;
+    try {
+      await driver.setIsolationLevel(level);
+    } catch (err) {
+      await this.#discard(err);
+    }
+  }
+
+  async #scope<H extends Transaction | NestedTransaction, R>(
+    handle: H,
+    fn: (handle: H) => Promise<R>,
+  ): Promise<R> {
+    let value: R;
+    try {
+      value = await fn(handle);
+    } catch (err) {
+      if (handle._active) await handle.rollback().catch(() => undefined);
+      throw err;
+    }
+    if (handle._active) await handle.commit();
+    return value;
+  }
+}
+
+/** The `[generated in …]` / `[cached since …]` part of the statement log line. */
+function stats(compiled: CompiledStatement, started: number, compiledIn: number): string {
+  const at = compiled.compiledAt;
+  if (at !== undefined && at < started) return cachedSince((compiledIn - at) / 1000);
+  return generatedIn((compiledIn - started) / 1000);
+}
+
+/** Adds the statement to an error raised while binding parameters (SQLAlchemy's StatementError). */
+function withStatement(err: unknown, sql: string): unknown {
+  if (err instanceof AthanorError) {
+    err.message = `${err.message}\n[SQL: ${sql}]`;
+    return err;
+  }
+  const e = err as { name?: unknown; message?: unknown } | null;
+  return new InvalidRequestError(
+    `(${String(e?.name ?? 'Error')}) ${String(e?.message ?? err)}\n[SQL: ${sql}]`,
+    { cause: err },
+  );
+}
