@@ -64,10 +64,13 @@ export class MultipleResultsFound extends InvalidRequestError {
   }
 }
 
-/** The session's transaction was rolled back by a failed flush; call `rollback()` first. */
+/**
+ * A transaction must be rolled back before the session or connection is used again: a flush
+ * failed (code `7s2a`, the default), or the connection was lost inside a transaction (`8s2b`).
+ */
 export class PendingRollbackError extends InvalidRequestError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, { ...options, code: '7s2a' });
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, { ...options, code: options?.code ?? '7s2a' });
   }
 }
 

@@ -9,10 +9,14 @@ import type { ValueProcessor } from '../sql/executable.js';
 import type { RowLogger } from './result.js';
 import { asRow, rowPrototype } from './row.js';
 import type { Row } from './row.js';
+import { UniqueFilter, rowKey, valueKey } from './unique.js';
 
 const OPEN = 0;
 const SOFT_CLOSED = 1;
 const HARD_CLOSED = 2;
+
+/** Returned by `take()` at the end of the rows (a row value may itself be null/undefined). */
+const END: unique symbol = Symbol('end');
 
 /** What a stream needs from its connection. @internal */
 export interface StreamOwner {
@@ -123,6 +127,8 @@ export class StreamBuffer {
 abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
   /** @internal */
   protected readonly _buffer: StreamBuffer;
+  /** @internal The duplicate filter set by `unique()`. */
+  protected _unique: UniqueFilter<Out> | null = null;
 
   protected constructor(buffer: StreamBuffer) {
     this._buffer = buffer;
@@ -131,15 +137,65 @@ abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
   /** @internal */
   protected abstract _convert(raw: unknown[]): Out;
 
+  /** @internal The key `unique()` compares rows by: their values. */
+  protected _uniqueKey(raw: unknown[], _out: Out): unknown {
+    return rowKey(raw);
+  }
+
+  /**
+   * Skips rows equal to one already returned, from here on; see `Result.unique()`. The keys
+   * of every distinct row are kept until the stream ends. Returns this result.
+   *
+   * @example
+   * ```ts
+   * for await (const city of (await conn.stream(select(users.c.city))).unique().scalars()) {}
+   * ```
+   */
+  unique(strategy?: (row: Out) => unknown): this {
+    this._unique = new UniqueFilter<Out>(
+      strategy === undefined
+        ? (raw, out) => this._uniqueKey(raw, out)
+        : (_raw, out) => strategy(out),
+    );
+    return this;
+  }
+
+  /** The next row that is not a duplicate, or END. */
+  async #take(): Promise<Out | typeof END> {
+    const unique = this._unique;
+    for (;;) {
+      const raw = await this._buffer.next();
+      if (raw === undefined) return END;
+      const out = this._convert(raw);
+      if (unique === null || !unique.seen(raw, out)) return out;
+    }
+  }
+
+  /** Converts a batch, dropping duplicates when `unique()` is on. */
+  #convertAll(raws: unknown[][], into: Out[]): void {
+    const unique = this._unique;
+    for (const raw of raws) {
+      const out = this._convert(raw);
+      if (unique === null || !unique.seen(raw, out)) into.push(out);
+    }
+  }
+
   /** The next row, or null when there are no more. */
   async fetchOne(): Promise<Out | null> {
-    const raw = await this._buffer.next();
-    return raw === undefined ? null : this._convert(raw);
+    const out = await this.#take();
+    return out === END ? null : out;
   }
 
   /** Up to `n` more rows. */
   async fetchMany(n: number): Promise<Out[]> {
-    return (await this._buffer.many(n)).map((r) => this._convert(r));
+    const rows: Out[] = [];
+    this.#convertAll(await this._buffer.many(n), rows);
+    while (this._unique !== null && rows.length < n) {
+      const out = await this.#take();
+      if (out === END) break;
+      rows.push(out);
+    }
+    return rows;
   }
 
   /** Every remaining row (reads the whole stream into memory). */
@@ -148,7 +204,7 @@ abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
     for (;;) {
       const part = await this._buffer.many(1000);
       if (part.length === 0) return out;
-      for (const raw of part) out.push(this._convert(raw));
+      this.#convertAll(part, out);
     }
   }
 
@@ -159,32 +215,32 @@ abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
 
   /** The first row or null; closes the stream. */
   async first(): Promise<Out | null> {
-    const raw = await this._buffer.next();
+    const out = await this.#take();
     await this._buffer.close();
-    return raw === undefined ? null : this._convert(raw);
+    return out === END ? null : out;
   }
 
   /** Exactly one row; raises NoResultFound or MultipleResultsFound otherwise. */
   async one(): Promise<Out> {
-    const raw = await this._buffer.next();
-    const more = raw === undefined ? undefined : await this._buffer.next();
+    const out = await this.#take();
+    const more = out === END ? END : await this.#take();
     await this._buffer.close();
-    if (raw === undefined) throw new NoResultFound('No row was found when one was required');
-    if (more !== undefined) {
+    if (out === END) throw new NoResultFound('No row was found when one was required');
+    if (more !== END) {
       throw new MultipleResultsFound('Multiple rows were found when exactly one was required');
     }
-    return this._convert(raw);
+    return out;
   }
 
   /** One row or null; raises MultipleResultsFound for more. */
   async oneOrNone(): Promise<Out | null> {
-    const raw = await this._buffer.next();
-    const more = raw === undefined ? undefined : await this._buffer.next();
+    const out = await this.#take();
+    const more = out === END ? END : await this.#take();
     await this._buffer.close();
-    if (more !== undefined) {
+    if (more !== END) {
       throw new MultipleResultsFound('Multiple rows were found when one or none was required');
     }
-    return raw === undefined ? null : this._convert(raw);
+    return out === END ? null : out;
   }
 
   /** Rows in lists of up to `size`, fetched as they are needed. */
@@ -214,9 +270,9 @@ abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
   async *[Symbol.asyncIterator](): AsyncIterator<Out> {
     try {
       for (;;) {
-        const raw = await this._buffer.next();
-        if (raw === undefined) return;
-        yield this._convert(raw);
+        const out = await this.#take();
+        if (out === END) return;
+        yield out;
       }
     } finally {
       // Leaving a for-await loop early (break, throw) closes the stream.
@@ -234,7 +290,9 @@ abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
  * for await (const row of result) handle(row);
  * ```
  */
-export class AsyncResult<T = Record<string, unknown>> extends AsyncFetchMethods<Row<T>> {
+export class AsyncResult<T = Record<string, unknown>, TScalar = unknown> extends AsyncFetchMethods<
+  Row<T>
+> {
   #proto: object | undefined;
 
   /** @internal */
@@ -258,35 +316,42 @@ export class AsyncResult<T = Record<string, unknown>> extends AsyncFetchMethods<
   }
 
   /** The first column of the first row, or null; closes the stream. */
-  async scalar<V = unknown>(): Promise<V | null> {
+  async scalar<V = TScalar>(): Promise<V | null> {
     const raw = await this._buffer.next();
     await this._buffer.close();
     return raw === undefined ? null : (raw[0] as V);
   }
 
   /** The first column of the only row; raises like `one()`. */
-  scalarOne<V = unknown>(): Promise<V> {
+  scalarOne<V = TScalar>(): Promise<V> {
     return this.scalars<V>().one();
   }
 
   /** The first column of the only row, or null; raises like `oneOrNone()`. */
-  scalarOneOrNone<V = unknown>(): Promise<V | null> {
+  scalarOneOrNone<V = TScalar>(): Promise<V | null> {
     return this.scalars<V>().oneOrNone();
   }
 
-  /** A view yielding one column of each row. */
-  scalars<V = unknown>(index = 0): AsyncScalarResult<V> {
-    return new AsyncScalarResult<V>(this._buffer, index);
+  /** A view yielding one column (the first by default) of each row; see `Result.scalars()`. */
+  scalars<V = TScalar>(index?: 0): AsyncScalarResult<V>;
+  scalars<V = unknown>(index: number): AsyncScalarResult<V>;
+  scalars<V>(index = 0): AsyncScalarResult<V> {
+    return this.#view(new AsyncScalarResult<V>(this._buffer, index));
   }
 
   /** A view yielding each row as a plain object. */
   mappings(): AsyncMappingResult<T> {
-    return new AsyncMappingResult<T>(this._buffer);
+    return this.#view(new AsyncMappingResult<T>(this._buffer));
   }
 
   /** A view yielding each row as a plain array. */
   tuples(): AsyncTupleResult {
-    return new AsyncTupleResult(this._buffer);
+    return this.#view(new AsyncTupleResult(this._buffer));
+  }
+
+  /** A view of a `unique()` stream filters duplicates too (by its own default key). */
+  #view<V extends AsyncFetchMethods<any>>(view: V): V {
+    return this._unique === null ? view : view.unique();
   }
 }
 
@@ -303,6 +368,11 @@ export class AsyncScalarResult<V = unknown> extends AsyncFetchMethods<V> {
   /** @internal */
   protected _convert(raw: unknown[]): V {
     return raw[this.index] as V;
+  }
+
+  /** @internal */
+  protected override _uniqueKey(_raw: unknown[], out: V): unknown {
+    return valueKey(out);
   }
 }
 

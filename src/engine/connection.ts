@@ -8,7 +8,6 @@ import {
   AthanorError,
   InvalidRequestError,
   ObjectNotExecutableError,
-  PendingRollbackError,
   ResourceClosedError,
 } from '../errors.js';
 import type { DriverConnection, DriverResult } from '../dialects/dialect.js';
@@ -24,8 +23,10 @@ import { validateExecutionOptions } from './options.js';
 import { distillDriverParams, distillParams } from './params.js';
 import type { Params } from './params.js';
 import { Result } from './result.js';
+import type { ScalarResult } from './result.js';
 import type { NestedTransaction, Transaction } from './transaction.js';
-import { CANT_RECONNECT, TransactionControl } from './transaction-control.js';
+import { TransactionControl, cantReconnect } from './transaction-control.js';
+import type { RowOf, ScalarOf } from './typing.js';
 
 const STREAM_BUSY =
   'This connection is streaming a result; read it to the end or close() it before running ' +
@@ -185,17 +186,24 @@ export class Connection implements StreamOwner {
 
   /**
    * Executes a statement. `params` is one object of named values, or a list of objects to
-   * run the statement once per object (executemany; `rowCount` is the total).
+   * run the statement once per object (executemany; `rowCount` is the total). Rows are typed
+   * from the statement (`select(users.c.id)` gives `{ id: number }`); rows of `text()` and
+   * the `sql` tag are `Record<string, unknown>` unless a type is given: `execute<User>(text(…))`.
    *
    * @example
    * ```ts
    * const result = await conn.execute(text('SELECT * FROM users WHERE id = :id'), { id: 1 });
    * ```
    */
-  async execute<T = Record<string, unknown>>(
+  execute<S extends Executable>(
+    statement: S,
+    params?: Params | readonly Params[] | null,
+  ): Promise<Result<RowOf<S>, ScalarOf<S>>>;
+  execute<T>(statement: Executable, params?: Params | readonly Params[] | null): Promise<Result<T>>;
+  async execute(
     statement: Executable,
     params?: Params | readonly Params[] | null,
-  ): Promise<Result<T>> {
+  ): Promise<Result<any, any>> {
     if (this.#options.streamResults === true) {
       throw new InvalidRequestError(
         "Can't use execute() with streamResults set: use conn.stream() for a streamed result",
@@ -223,7 +231,7 @@ export class Connection implements StreamOwner {
       log.statement(compiled.sql, stats(compiled, started, compiledIn), bound, many);
     const result = await this.#run(driver, compiled.sql, bound, many);
     if (log?.debug === true && result.returnsRows) log.columns(result.columns);
-    return new Result<T>(
+    return new Result(
       result,
       compiled.resultKeys,
       compiled.resultProcessors,
@@ -232,27 +240,35 @@ export class Connection implements StreamOwner {
   }
 
   /**
-   * Executes and returns the first column of the first row (or null).
+   * Executes and returns the first column of the first row (or null), typed from the
+   * statement's first column; for `text()` give the type: `scalar<number>(text(…))`.
    *
    * @example
    * ```ts
    * const n = await conn.scalar(text('SELECT count(*) FROM users'));
    * ```
    */
-  async scalar<V = unknown>(statement: Executable, params?: Params | null): Promise<V | null> {
-    return (await this.execute(statement, params)).scalar<V>();
+  scalar<S extends Executable>(statement: S, params?: Params | null): Promise<ScalarOf<S> | null>;
+  scalar<V>(statement: Executable, params?: Params | null): Promise<V | null>;
+  async scalar(statement: Executable, params?: Params | null): Promise<unknown> {
+    return (await this.execute(statement, params)).scalar();
   }
 
   /**
-   * Executes and returns the first column of every row.
+   * Executes and returns the first column of every row, typed like `scalar()`.
    *
    * @example
    * ```ts
    * const names = (await conn.scalars(text('SELECT name FROM users'))).all();
    * ```
    */
-  async scalars<V = unknown>(statement: Executable, params?: Params | null) {
-    return (await this.execute(statement, params)).scalars<V>();
+  scalars<S extends Executable>(
+    statement: S,
+    params?: Params | null,
+  ): Promise<ScalarResult<ScalarOf<S>>>;
+  scalars<V>(statement: Executable, params?: Params | null): Promise<ScalarResult<V>>;
+  async scalars(statement: Executable, params?: Params | null): Promise<ScalarResult<unknown>> {
+    return (await this.execute(statement, params)).scalars();
   }
 
   /**
@@ -265,11 +281,21 @@ export class Connection implements StreamOwner {
    * for await (const row of result) process(row);
    * ```
    */
-  async stream<T = Record<string, unknown>>(
+  stream<S extends Executable>(
+    statement: S,
+    params?: Params | null,
+    options?: StreamOptions,
+  ): Promise<AsyncResult<RowOf<S>, ScalarOf<S>>>;
+  stream<T>(
+    statement: Executable,
+    params?: Params | null,
+    options?: StreamOptions,
+  ): Promise<AsyncResult<T>>;
+  async stream(
     statement: Executable,
     params?: Params | null,
     options: StreamOptions = {},
-  ): Promise<AsyncResult<T>> {
+  ): Promise<AsyncResult<any, any>> {
     const driver = this.#driver ?? (await this.#revive());
     if (!isExecutable(statement)) throw new ObjectNotExecutableError(statement);
     if (this.#stream !== null && this.#streamExclusive) throw new InvalidRequestError(STREAM_BUSY);
@@ -310,7 +336,7 @@ export class Connection implements StreamOwner {
     );
     this.#stream = buffer;
     this.#streamExclusive = cursor.exclusive;
-    return new AsyncResult<T>(buffer);
+    return new AsyncResult(buffer);
   }
 
   /**
@@ -476,7 +502,7 @@ export class Connection implements StreamOwner {
   /** Gets a driver connection back after invalidation, or refuses when closed / mid-transaction. */
   async #revive(): Promise<DriverConnection> {
     if (this.#closed) throw new ResourceClosedError('This Connection is closed');
-    if (this.#txc.tx !== null) throw new PendingRollbackError(CANT_RECONNECT);
+    if (this.#txc.tx !== null) throw cantReconnect();
     await this._checkout();
     this.#isolationApplied = this.#isolation === undefined;
     return this.#driver as DriverConnection;

@@ -16,6 +16,7 @@ export {
   AsyncTupleResult,
 } from './async-result.js';
 export type { Row, RowMethods } from './row.js';
+export type { ScalarOf } from './typing.js';
 export { URL, makeUrl } from './url.js';
 export type { UrlParts, UrlQuery } from './url.js';
 export type { Params } from './params.js';

@@ -9,11 +9,15 @@ import type { DriverResult } from '../dialects/dialect.js';
 import type { ValueProcessor } from '../sql/executable.js';
 import { asRow, rowPrototype } from './row.js';
 import type { Row } from './row.js';
+import { UniqueFilter, rowKey, valueKey } from './unique.js';
 
 const OPEN = 0;
 const SOFT_CLOSED = 1;
 const HARD_CLOSED = 2;
 const NO_ROWS = 3;
+
+/** Returned by `take()` at the end of the rows (a row value may itself be null/undefined). */
+const END: unique symbol = Symbol('end');
 
 const NO_ROWS_MESSAGE =
   'This result object does not return rows. It has been closed automatically.';
@@ -124,6 +128,8 @@ export class RowBuffer {
 abstract class FetchMethods<Out> implements Iterable<Out>, AsyncIterable<Out> {
   /** @internal */
   protected readonly _buffer: RowBuffer;
+  /** @internal The duplicate filter set by `unique()`. */
+  protected _unique: UniqueFilter<Out> | null = null;
 
   protected constructor(buffer: RowBuffer) {
     this._buffer = buffer;
@@ -132,7 +138,52 @@ abstract class FetchMethods<Out> implements Iterable<Out>, AsyncIterable<Out> {
   /** @internal */
   protected abstract _convert(raw: unknown[]): Out;
 
+  /** @internal The key `unique()` compares rows by: their values. */
+  protected _uniqueKey(raw: unknown[], _out: Out): unknown {
+    return rowKey(raw);
+  }
+
+  /**
+   * Skips rows equal to one already returned, from here on (SQLAlchemy's `unique()`): rows
+   * compare by their values; scalars by value, except objects such as mapped instances,
+   * which compare by identity. `strategy` maps each row to the value to compare instead.
+   * Returns this result.
+   *
+   * @example
+   * ```ts
+   * const cities = (await conn.execute(select(users.c.city))).unique().scalars().all();
+   * ```
+   */
+  unique(strategy?: (row: Out) => unknown): this {
+    this._unique = new UniqueFilter<Out>(
+      strategy === undefined
+        ? (raw, out) => this._uniqueKey(raw, out)
+        : (_raw, out) => strategy(out),
+    );
+    return this;
+  }
+
+  /** The next row that is not a duplicate, or END. */
+  #take(): Out | typeof END {
+    const unique = this._unique;
+    for (;;) {
+      const raw = this._buffer.next();
+      if (raw === undefined) return END;
+      const out = this._convert(raw);
+      if (unique === null || !unique.seen(raw, out)) return out;
+    }
+  }
+
   #convertAll(raws: unknown[][]): Out[] {
+    const unique = this._unique;
+    if (unique !== null) {
+      const kept: Out[] = [];
+      for (const raw of raws) {
+        const out = this._convert(raw);
+        if (!unique.seen(raw, out)) kept.push(out);
+      }
+      return kept;
+    }
     const out = new Array<Out>(raws.length);
     for (let i = 0; i < raws.length; i++) out[i] = this._convert(raws[i] as unknown[]);
     return out;
@@ -140,13 +191,20 @@ abstract class FetchMethods<Out> implements Iterable<Out>, AsyncIterable<Out> {
 
   /** The next row, or null when there are no more. */
   fetchOne(): Out | null {
-    const raw = this._buffer.next();
-    return raw === undefined ? null : this._convert(raw);
+    const out = this.#take();
+    return out === END ? null : out;
   }
 
   /** Up to `n` more rows. */
   fetchMany(n: number): Out[] {
-    return this.#convertAll(this._buffer.many(n));
+    if (this._unique === null) return this.#convertAll(this._buffer.many(n));
+    const rows: Out[] = [];
+    while (rows.length < n) {
+      const out = this.#take();
+      if (out === END) break;
+      rows.push(out);
+    }
+    return rows;
   }
 
   /** Every remaining row (the result is then exhausted: a second call returns `[]`). */
@@ -161,39 +219,39 @@ abstract class FetchMethods<Out> implements Iterable<Out>, AsyncIterable<Out> {
 
   /** The first row or null; closes the result (later fetches raise). */
   first(): Out | null {
-    const raw = this._buffer.next();
+    const out = this.#take();
     this._buffer.hardClose();
-    return raw === undefined ? null : this._convert(raw);
+    return out === END ? null : out;
   }
 
   /** Exactly one row; raises NoResultFound or MultipleResultsFound otherwise. Closes the result. */
   one(): Out {
-    const raw = this._buffer.next();
-    if (raw === undefined) {
+    const out = this.#take();
+    if (out === END) {
       this._buffer.hardClose();
       throw new NoResultFound('No row was found when one was required');
     }
-    const more = this._buffer.next();
+    const more = this.#take();
     this._buffer.hardClose();
-    if (more !== undefined) {
+    if (more !== END) {
       throw new MultipleResultsFound('Multiple rows were found when exactly one was required');
     }
-    return this._convert(raw);
+    return out;
   }
 
   /** One row or null; raises MultipleResultsFound for more. Closes the result. */
   oneOrNone(): Out | null {
-    const raw = this._buffer.next();
-    if (raw === undefined) {
+    const out = this.#take();
+    if (out === END) {
       this._buffer.hardClose();
       return null;
     }
-    const more = this._buffer.next();
+    const more = this.#take();
     this._buffer.hardClose();
-    if (more !== undefined) {
+    if (more !== END) {
       throw new MultipleResultsFound('Multiple rows were found when one or none was required');
     }
-    return this._convert(raw);
+    return out;
   }
 
   /** Rows in lists of up to `size`. */
@@ -212,9 +270,9 @@ abstract class FetchMethods<Out> implements Iterable<Out>, AsyncIterable<Out> {
 
   *[Symbol.iterator](): Iterator<Out> {
     for (;;) {
-      const raw = this._buffer.next();
-      if (raw === undefined) return;
-      yield this._convert(raw);
+      const out = this.#take();
+      if (out === END) return;
+      yield out;
     }
   }
 
@@ -233,7 +291,7 @@ abstract class FetchMethods<Out> implements Iterable<Out>, AsyncIterable<Out> {
  * for (const row of result) console.log(row.id, row.name);
  * ```
  */
-export class Result<T = Record<string, unknown>> extends FetchMethods<Row<T>> {
+export class Result<T = Record<string, unknown>, TScalar = unknown> extends FetchMethods<Row<T>> {
   /** Rows matched (UPDATE/DELETE), inserted (INSERT) or returned (SELECT); -1 when unknown. */
   readonly rowCount: number;
   /** The key generated by the last INSERT, when the driver reports it (SQLite, MySQL). */
@@ -271,42 +329,50 @@ export class Result<T = Record<string, unknown>> extends FetchMethods<Row<T>> {
   }
 
   /** The first column of the first row, or null; closes the result. */
-  scalar<V = unknown>(): V | null {
+  scalar<V = TScalar>(): V | null {
     const raw = this._buffer.next();
     this._buffer.hardClose();
     return raw === undefined ? null : (raw[0] as V);
   }
 
   /** The first column of the only row; raises like `one()`. */
-  scalarOne<V = unknown>(): V {
+  scalarOne<V = TScalar>(): V {
     return this.scalars<V>().one();
   }
 
   /** The first column of the only row, or null; raises like `oneOrNone()`. */
-  scalarOneOrNone<V = unknown>(): V | null {
+  scalarOneOrNone<V = TScalar>(): V | null {
     return this.scalars<V>().oneOrNone();
   }
 
   /**
-   * A view yielding one column (the first by default) of each row.
+   * A view yielding one column (the first by default) of each row. The first column is typed
+   * from the statement; another column's type can be given: `scalars<string>(1)`.
    *
    * @example
    * ```ts
-   * const ids = (await conn.execute(text('SELECT id FROM users'))).scalars().all();
+   * const ids = (await conn.execute(select(users.c.id))).scalars().all(); // number[]
    * ```
    */
-  scalars<V = unknown>(index = 0): ScalarResult<V> {
-    return new ScalarResult<V>(this._buffer, index);
+  scalars<V = TScalar>(index?: 0): ScalarResult<V>;
+  scalars<V = unknown>(index: number): ScalarResult<V>;
+  scalars<V>(index = 0): ScalarResult<V> {
+    return this.#view(new ScalarResult<V>(this._buffer, index));
   }
 
   /** A view yielding each row as a plain object keyed by column name. */
   mappings(): MappingResult<T> {
-    return new MappingResult<T>(this._buffer);
+    return this.#view(new MappingResult<T>(this._buffer));
   }
 
   /** A view yielding each row as a plain array (no named getters): the cheapest form. */
   tuples(): TupleResult {
-    return new TupleResult(this._buffer);
+    return this.#view(new TupleResult(this._buffer));
+  }
+
+  /** A view of a `unique()` result filters duplicates too (by its own default key). */
+  #view<V extends FetchMethods<any>>(view: V): V {
+    return this._unique === null ? view : view.unique();
   }
 }
 
@@ -323,6 +389,11 @@ export class ScalarResult<V = unknown> extends FetchMethods<V> {
   /** @internal */
   protected _convert(raw: unknown[]): V {
     return raw[this.index] as V;
+  }
+
+  /** @internal */
+  protected override _uniqueKey(_raw: unknown[], out: V): unknown {
+    return valueKey(out);
   }
 }
 

@@ -12,8 +12,13 @@ import { NestedTransaction, Transaction } from './transaction.js';
 import type { TransactionOwner } from './transaction.js';
 
 /** SQLAlchemy's words for using a connection whose transaction died with its connection. */
-export const CANT_RECONNECT =
+const CANT_RECONNECT =
   "Can't reconnect until invalid transaction is rolled back.  Please rollback() fully before proceeding";
+
+/** The error for using a connection whose transaction died with its driver connection. */
+export function cantReconnect(): PendingRollbackError {
+  return new PendingRollbackError(CANT_RECONNECT, { code: '8s2b' });
+}
 
 /** What the transaction state needs from its Connection. @internal */
 export interface TransactionHost {
@@ -98,7 +103,7 @@ export class TransactionControl implements TransactionOwner {
     }
     if (tx._invalid) {
       this.end();
-      throw new PendingRollbackError(CANT_RECONNECT);
+      throw cantReconnect();
     }
     const host = this.host;
     await host.closeStream();
@@ -159,7 +164,7 @@ export class TransactionControl implements TransactionOwner {
     if (!sp._active || index < 0) {
       throw new InvalidRequestError('This nested transaction is inactive');
     }
-    if ((this.tx as Transaction)._invalid) throw new PendingRollbackError(CANT_RECONNECT);
+    if ((this.tx as Transaction)._invalid) throw cantReconnect();
     await this.host.closeStream();
     this.host.log()?.info(`RELEASE SAVEPOINT ${sp.name}`);
     try {

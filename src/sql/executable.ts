@@ -27,6 +27,13 @@ export interface SqlDialect {
   /** The largest number of bound parameters one statement may carry. */
   readonly maxBindParameters: number;
   /**
+   * Which generated key the driver's `lastInsertId` names after a multi-row INSERT into an
+   * autoincrement key, when the keys of one statement are known to be consecutive: SQLite
+   * reports the last (`last_insert_rowid()`), MySQL and MariaDB the first (`LAST_INSERT_ID()`).
+   * Absent where the driver reports none (PostgreSQL: use RETURNING).
+   */
+  readonly insertIdOfMultiRow?: 'first' | 'last' | undefined;
+  /**
    * Compiler hooks and finer capability flags of this flavour (RETURNING per statement kind,
    * type spellings and converters, upsert syntax…). The SQL layer's defaults apply when absent.
    */

@@ -3,6 +3,7 @@ import {
   ArgumentError,
   InvalidRequestError,
   ObjectNotExecutableError,
+  PendingRollbackError,
   ResourceClosedError,
 } from '../../src/errors.js';
 import { createEngine } from '../../src/engine/create-engine.js';
@@ -295,10 +296,16 @@ for (const db of allDatabases()) {
       const c = await engine.connect();
       await c.execute(text('SELECT 1'));
       await c.invalidate();
-      await expect(c.execute(text('SELECT 1'))).rejects.toThrow(
+      const err = await c.execute(text('SELECT 1')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PendingRollbackError);
+      expect((err as PendingRollbackError).code).toBe('8s2b');
+      expect((err as Error).message).toMatch(
         /Can't reconnect until invalid transaction is rolled back/,
       );
-      await expect(c.commit()).rejects.toThrow(/Can't reconnect until/);
+      await expect(c.commit()).rejects.toMatchObject({
+        code: '8s2b',
+        message: expect.stringMatching(/Can't reconnect until/),
+      });
       await c.rollback();
       expect(Number(await c.scalar(text('SELECT 1')))).toBe(1);
       await c.close();

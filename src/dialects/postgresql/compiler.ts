@@ -1,6 +1,7 @@
 /**
  * PostgreSQL's compiler hooks: standard SQL plus DISTINCT ON, identity columns, BYTEA/JSONB,
- * and converters for what node-postgres returns (int8 as text, dates as Dates).
+ * and converters for what the pg adapter returns (int8 as number/bigint, `timestamp` as a UTC
+ * Date, `date` as text).
  */
 import { defaultHooks } from '../../sql/compiler/default-hooks.js';
 import type { DialectCompilerHooks } from '../../sql/compiler/hooks.js';
@@ -11,7 +12,6 @@ import {
   intToBoolean,
   jsonParseIfString,
   jsonStringify,
-  localFieldsToUtcDate,
   toBigint,
   toBuffer,
   toDateString,
@@ -50,7 +50,8 @@ function bindProcessor(type: AnySqlType): ValueProcessor | null {
 function resultProcessor(type: AnySqlType, computed: boolean): ValueProcessor | null {
   switch (type.kind) {
     case 'timestamp':
-      return type.withTimezone ? toUtcDate : localFieldsToUtcDate;
+      // The adapter reads `timestamp` (no time zone) as UTC wall time: a Date either way.
+      return toUtcDate;
     case 'date':
       return toDateString;
     // A bare parameter selected (`SELECT $1`) comes back as text.

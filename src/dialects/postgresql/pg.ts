@@ -1,7 +1,9 @@
 /**
  * The node-postgres (pg) driver adapter. Rows come back as arrays (`rowMode: 'array'`);
  * int8 values are parsed to `number` when they fit in a double exactly and to `bigint`
- * otherwise, so no value is ever rounded. Streaming uses a server-side cursor
+ * otherwise, so no value is ever rounded; `timestamp` (no time zone) is read as UTC wall time
+ * and Dates are sent as UTC text, so nothing depends on the process's time zone; `date` comes
+ * back as `'YYYY-MM-DD'` text (see types.ts). Streaming uses a server-side cursor
  * (`DECLARE … NO SCROLL CURSOR` / `FETCH FORWARD n`) inside the current transaction.
  */
 import type pg from 'pg';
@@ -14,7 +16,7 @@ import type {
 } from '../dialect.js';
 import { LruCache } from '../../util/lru-cache.js';
 import { BufferedCursor, PgCursor } from './cursor.js';
-import { typesFor } from './types.js';
+import { typesFor, withUtcDates } from './types.js';
 
 type PgModule = typeof pg;
 type Client = pg.Client;
@@ -141,7 +143,8 @@ class PgConnection implements DriverConnection {
     return undefined;
   }
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+  async execute(sql: string, values: readonly unknown[]): Promise<DriverResult> {
+    const params = withUtcDates(values);
     if (params.length === 0 || this.#names === null) {
       const r = (await this.client.query({
         text: sql,
@@ -249,14 +252,15 @@ class PgConnection implements DriverConnection {
 
   async openCursor(
     sql: string,
-    params: readonly unknown[],
+    values: readonly unknown[],
     batchSize: number,
   ): Promise<DriverCursor> {
     if (!/^\s*(\(\s*)*(select|with|values|table)\b/i.test(sql)) {
       // DML with RETURNING cannot be declared as a cursor: run it and serve the rows.
-      const r = await this.execute(sql, params);
+      const r = await this.execute(sql, values);
       return new BufferedCursor(r.columns, r.rows);
     }
+    const params = withUtcDates(values);
     const name = `athanor_cursor_${++this.#cursorSeq}`;
     const ownTransaction = this.transactionStatus() !== true;
     if (ownTransaction) await this.client.query('BEGIN');

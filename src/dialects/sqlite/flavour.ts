@@ -10,6 +10,7 @@ export const sqliteFlavour: SqlDialect = {
   quoteIdentifier: (name) => quoteIfNeeded(name, '"'),
   supportsReturning: true,
   supportsMultiValuesInsert: true,
+  insertIdOfMultiRow: 'last',
   compiler: sqliteCompiler,
   maxBindParameters: 32766,
 };
