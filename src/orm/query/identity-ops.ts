@@ -1,0 +1,206 @@
+/**
+ * Operations by identity: `get()` (identity map first, then one SELECT), `refresh()` and
+ * `merge()` (SQLAlchemy §3.6).
+ */
+import { InvalidRequestError, StaleDataError } from '../../errors.js';
+import { identityFromArgument, type Mapper } from '../mapping/mapper.js';
+import { requireMapper, requireState } from '../mapping/registry.js';
+import { InstanceState, STATE } from '../state/instance-state.js';
+import { EXPIRED } from '../state/sentinels.js';
+import { valuesEqual } from '../state/values.js';
+import type { Session } from '../session/session.js';
+import { attach } from '../session/state-ops.js';
+import { activeConnection, ensureTransaction, withConnection } from '../session/transactions.js';
+import { hasChanges } from '../session/flush.js';
+import { identityParams, selectByIdentity } from '../unit-of-work/statements.js';
+import { autoflush } from './execute.js';
+
+/** Options of `get()`. */
+export interface GetOptions {
+  /** Reload the object's row even when it is in the identity map, overwriting its state. */
+  populateExisting?: boolean;
+}
+
+/** The identity-map hit for `get()`, if a fresh one exists (no I/O). */
+export function identityHit(
+  session: Session,
+  cls: unknown,
+  ident: unknown,
+  options: GetOptions | undefined,
+): {
+  mapper: Mapper;
+  values: unknown[];
+  hit: object | undefined;
+  state: InstanceState | undefined;
+} {
+  const mapper = requireMapper(cls);
+  const values = identityFromArgument(mapper, ident);
+  const state = session.identityMap.get(mapper, mapper.keyOfIdentity(values));
+  let hit: object | undefined;
+  if (state !== undefined && options?.populateExisting !== true) {
+    if (!state.values.includes(EXPIRED)) hit = state.obj;
+  }
+  return { mapper, values, hit, state };
+}
+
+/** `get()` after an identity-map miss: autoflush, then one SELECT by primary key. */
+export async function loadByIdentity(
+  session: Session,
+  mapper: Mapper,
+  values: readonly unknown[],
+  existing: InstanceState | undefined,
+  populate: boolean,
+): Promise<object | null> {
+  if (session.autoflush && hasChanges(session)) await autoflush(session);
+  const stmt = selectByIdentity(mapper);
+  const params = identityParams(mapper, values);
+  const conn = activeConnection(session);
+  const result =
+    conn !== undefined
+      ? await conn.run(stmt, params)
+      : await withConnection(session, (c) => c.run(stmt, params));
+  const row = result.rows[0];
+  if (row === undefined) {
+    if (existing !== undefined && existing.session === session && !existing.deleted) {
+      // The expired object's row is gone: it becomes "deleted", undone by a rollback.
+      session.identityMap.remove(existing);
+      existing.deleted = true;
+      session._dirty.delete(existing);
+      ensureTransaction(session).deleted.add(existing);
+    }
+    return null;
+  }
+  return session._loaderFor(mapper, populate).load(row);
+}
+
+/** `refresh(obj, attributeNames?)`. */
+export async function refreshObject(
+  session: Session,
+  obj: object,
+  attributeNames: readonly string[] | undefined,
+): Promise<void> {
+  const state = requireState(obj);
+  if (state.session !== session || state.key === undefined || state.deleted) {
+    throw new InvalidRequestError(
+      `Instance '${state.describe()}' is not persistent within this Session`,
+    );
+  }
+  const mapper = state.mapper;
+  const indexes = attributeNames?.map((key) => {
+    const i = mapper.indexOf(key);
+    if (i < 0) {
+      throw new InvalidRequestError(
+        `'${key}' is not a mapped attribute of ${mapper.name}; attributes are ${mapper.keys.join(', ')}.`,
+      );
+    }
+    return i;
+  });
+  await autoflush(session);
+  const result = await withConnection(session, (conn) =>
+    conn.run(selectByIdentity(mapper), identityParams(mapper, state.identityValues())),
+  );
+  const row = result.rows[0];
+  if (row === undefined) {
+    throw new InvalidRequestError(`Could not refresh instance '${state.describe()}'`);
+  }
+  if (indexes === undefined) {
+    state.load(row);
+  } else {
+    state.expireAttributes(indexes);
+    state.loadExpired(row);
+  }
+  if (!state.modified) session._dirty.delete(state);
+}
+
+/** Options of `merge()`. */
+export interface MergeOptions {
+  /** False: no SQL; the given object must be persistent-clean (detached, unchanged). */
+  load?: boolean;
+}
+
+/** `merge(obj)`: copies the state of `obj` onto the session's instance of the same row. */
+export async function mergeObject(
+  session: Session,
+  obj: object,
+  options: MergeOptions,
+): Promise<object> {
+  const source = requireState(obj);
+  const mapper = source.mapper;
+  const load = options.load ?? true;
+  if (!load) {
+    if (source.key === undefined) {
+      throw new InvalidRequestError(
+        'merge() with load=False option does not support objects transient (i.e. unpersisted) objects.  flush() all changes on mapped instances before merging with load=False.',
+      );
+    }
+    if (source.modified) {
+      throw new InvalidRequestError(
+        "merge() with load=False option does not support objects marked as 'dirty'.  flush() all changes on mapped instances before merging with load=False.",
+      );
+    }
+  }
+  const pkValues = mapper.pk.map((i) => source.values[i]);
+  const hasKey = pkValues.every((v) => v !== undefined && v !== null && v !== EXPIRED);
+  let target: InstanceState | undefined;
+  if (hasKey) {
+    const key = mapper.keyOfIdentity(pkValues);
+    target = session.identityMap.get(mapper, key);
+    if (target !== undefined && load && target.values.includes(EXPIRED)) {
+      // Expired attributes must be current to compare versions and to merge onto.
+      const reloaded = await loadByIdentity(session, mapper, pkValues, target, false);
+      if (reloaded === null) target = undefined;
+    }
+    if (target === undefined && load) {
+      const loaded = await loadByIdentity(session, mapper, pkValues, undefined, false);
+      if (loaded !== null) target = (loaded as { [STATE]: InstanceState })[STATE];
+    }
+    if (target === undefined && !load) {
+      const fresh = newInstance(mapper, source.values.slice());
+      fresh.key = key;
+      attach(session, fresh);
+      return fresh.obj;
+    }
+  }
+  if (target === undefined) {
+    target = newInstance(mapper, mapper.newValues());
+    copyValues(source, target, false);
+    attach(session, target);
+    return target.obj;
+  }
+  checkVersion(mapper, source, target);
+  if (target !== source) copyValues(source, target, load);
+  return target.obj;
+}
+
+function newInstance(mapper: Mapper, values: unknown[]): InstanceState {
+  const obj = Object.create(mapper.prototype) as { [STATE]: InstanceState };
+  const state = new InstanceState(mapper, obj, values);
+  obj[STATE] = state;
+  return state;
+}
+
+function copyValues(source: InstanceState, target: InstanceState, track: boolean): void {
+  const values = source.values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === undefined || v === EXPIRED) continue;
+    if (track) {
+      if (target.values[i] === EXPIRED || !valuesEqual(target.values[i], v)) target.setValue(i, v);
+    } else {
+      target.values[i] = v;
+    }
+  }
+}
+
+function checkVersion(mapper: Mapper, source: InstanceState, target: InstanceState): void {
+  const v = mapper.versionIndex;
+  if (v < 0) return;
+  const given = source.values[v];
+  const existing = target.values[v];
+  if (given === undefined || given === EXPIRED || existing === EXPIRED) return;
+  if (!valuesEqual(given, existing)) {
+    throw new StaleDataError(
+      `Version id '${String(given)}' on merged state ${source.describe()} does not match existing version '${String(existing)}'. Leave the version attribute unset when merging to update the most recent version.`,
+    );
+  }
+}

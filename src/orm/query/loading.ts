@@ -1,0 +1,97 @@
+/**
+ * Row loading: positional rows from the driver become mapped objects through the identity
+ * map. This is the ORM's hottest path, so it allocates as little as it can: a new object is
+ * `Object.create(prototype)` (the user's constructor does not run, as in SQLAlchemy) plus one
+ * state object, and when the row holds exactly the entity's columns in order, the row array
+ * itself becomes the object's value array. No closures or try/catch per row.
+ *
+ * An object already in the identity map keeps its in-memory state (loaded and changed values
+ * win, as in SQLAlchemy); expired attributes are filled from the row; `populateExisting`
+ * overwrites everything.
+ */
+import { InvalidRequestError } from '../../errors.js';
+import { dispatchSync } from '../events.js';
+import type { IdentityBucket } from '../identity-map.js';
+import type { Mapper } from '../mapping/mapper.js';
+import { InstanceState, STATE } from '../state/instance-state.js';
+import { EXPIRED } from '../state/sentinels.js';
+import type { Session } from '../session/session.js';
+
+/** Loads one entity from rows, at fixed positions of each row. */
+export class EntityLoader {
+  private readonly bucket: IdentityBucket;
+  private readonly proto: object;
+  private readonly whole: boolean;
+  private readonly pkPositions: readonly number[];
+  /** Whether `loadedAsPersistent` listeners existed when the loader was made. */
+  readonly firesLoaded: boolean;
+  /** The session epoch the loader was made in. */
+  readonly epoch: number;
+
+  /**
+   * @param positions where each attribute of the mapper sits in the row (attribute order)
+   * @param rowWidth the number of columns in each row
+   */
+  constructor(
+    private readonly session: Session,
+    readonly mapper: Mapper,
+    private readonly positions: readonly number[],
+    rowWidth: number,
+    private readonly populateExisting: boolean,
+  ) {
+    this.bucket = session.identityMap.bucket(mapper);
+    this.proto = mapper.prototype;
+    this.whole = rowWidth === positions.length && positions.every((p, i) => p === i);
+    this.pkPositions = mapper.pk.map((i) => positions[i]!);
+    this.firesLoaded = session.events.has('loadedAsPersistent');
+    this.epoch = session.epoch;
+  }
+
+  /** The object for one row, or null when the row has no identity (outer join). */
+  load(row: unknown[]): object | null {
+    if (this.epoch !== this.session.epoch) this.invalidMap();
+    const pk = this.pkPositions;
+    let key;
+    if (pk.length === 1) {
+      const v = row[pk[0]!];
+      if (v === null || v === undefined) return null;
+      key = this.mapper.identityKeyOf(this.whole ? row : this.values(row));
+    } else {
+      for (const p of pk) if (row[p] === null || row[p] === undefined) return null;
+      key = this.mapper.identityKeyOf(this.whole ? row : this.values(row));
+    }
+    const existing = this.bucket.get(key);
+    if (existing !== undefined) {
+      if (this.populateExisting) {
+        existing.load(this.whole ? row : this.values(row));
+        this.session._dirty.delete(existing);
+      } else if (existing.values.includes(EXPIRED)) {
+        existing.loadExpired(this.whole ? row : this.values(row));
+      }
+      return existing.obj;
+    }
+    const obj = Object.create(this.proto) as { [STATE]: InstanceState };
+    const state = new InstanceState(this.mapper, obj, this.whole ? row : this.values(row));
+    state.key = key;
+    state.session = this.session;
+    obj[STATE] = state;
+    this.bucket.set(key, state);
+    if (this.firesLoaded)
+      dispatchSync(this.session.events, 'loadedAsPersistent', this.session, obj);
+    return obj;
+  }
+
+  private values(row: readonly unknown[]): unknown[] {
+    const p = this.positions;
+    const out = new Array<unknown>(p.length);
+    for (let i = 0; i < p.length; i++) out[i] = row[p[i]!];
+    return out;
+  }
+
+  private invalidMap(): never {
+    throw new InvalidRequestError(
+      `Object <${this.mapper.name}> cannot be converted to 'persistent' state, as this identity map is no longer valid.  Has the owning Session been closed?`,
+      { code: 'lkrp' },
+    );
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What the session needs from the engine layer, as small structural types: an Engine hands
+ * out Connections; a Connection executes statements and runs (nested) transactions. The
+ * session never sees a pool or a driver.
+ */
+import type { Result } from '../../engine/result.js';
+import type { Executable, SqlDialect } from '../../sql/executable.js';
+
+/** The result of one execution, as the ORM reads it. */
+export interface ResultLike {
+  /** Rows as positional arrays, after the engine's result processing. */
+  readonly rows: unknown[][];
+  /** Rows matched by an UPDATE/DELETE (summed over an executemany), or -1. */
+  readonly rowCount: number;
+  readonly lastInsertId?: number | bigint | undefined;
+}
+
+/** An engine-level transaction or savepoint. */
+export interface TransactionLike {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  readonly isActive: boolean;
+}
+
+/** A database connection. */
+export interface ConnectionLike {
+  readonly dialect: SqlDialect;
+  /** Executes a Core statement and returns the engine's own Result. */
+  execute(
+    stmt: Executable,
+    params?: Record<string, unknown> | readonly Record<string, unknown>[],
+  ): Promise<Result<any>>;
+  /** One execution, or an executemany when `params` is a list. */
+  run(
+    stmt: Executable,
+    params?: Record<string, unknown> | readonly Record<string, unknown>[],
+  ): Promise<ResultLike>;
+  /** Streams positional rows in chunks of at most `chunkSize`. */
+  stream(
+    stmt: Executable,
+    params: Record<string, unknown> | undefined,
+    chunkSize: number,
+  ): AsyncIterable<unknown[][]>;
+  begin(): Promise<TransactionLike>;
+  beginNested(): Promise<TransactionLike>;
+  inTransaction(): boolean;
+  inNestedTransaction(): boolean;
+  /** The connection's root transaction, when one is open. */
+  getTransaction(): TransactionLike | undefined;
+  /** The innermost savepoint, when one is open. */
+  getNestedTransaction(): TransactionLike | undefined;
+  close(): Promise<void>;
+  /** The object handed to `afterBegin` listeners and returned by `session.connection()`. */
+  readonly publicConnection: unknown;
+}
+
+/** An engine: a source of connections. */
+export interface EngineLike {
+  connect(): Promise<ConnectionLike>;
+  readonly description: string;
+}

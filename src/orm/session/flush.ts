@@ -1,0 +1,157 @@
+/**
+ * Flush orchestration (SQLAlchemy §3.8): `beforeFlush`, plan (pure), persist (I/O), then the
+ * bookkeeping that turns pending objects persistent and deleted ones "deleted". A failure rolls
+ * the database back to the nearest boundary and deactivates the transaction (§3.9).
+ */
+import { FlushError, InvalidRequestError } from '../../errors.js';
+import { dispatch, dispatchSync, type FlushContext } from '../events.js';
+import { isNullKeyPart, type IdentityKey } from '../mapping/identity-key.js';
+import type { InstanceState } from '../state/instance-state.js';
+import { persist } from '../unit-of-work/persister.js';
+import { planFlush } from '../unit-of-work/plan.js';
+import type { Session } from './session.js';
+import {
+  beginRoot,
+  commitRootForAutocommit,
+  connectionFor,
+  ensureTransaction,
+  failFlush,
+  rollbackSession,
+} from './transactions.js';
+
+/** True when the session has anything to flush. */
+export function hasChanges(session: Session): boolean {
+  return session._new.size > 0 || session._dirty.size > 0 || session._deleted.size > 0;
+}
+
+function context(session: Session): FlushContext {
+  return {
+    new: [...session._new].map((s) => s.obj),
+    dirty: [...session._dirty].filter((s) => !session._deleted.has(s)).map((s) => s.obj),
+    deleted: [...session._deleted].map((s) => s.obj),
+  };
+}
+
+/** Flushes the session (no-op when clean; never begins a transaction for nothing). */
+export async function flushSession(session: Session): Promise<void> {
+  if (!hasChanges(session)) return;
+  if (session._flushing) throw new InvalidRequestError('Session is already flushing');
+  if (session.autocommit && session._transaction === undefined) {
+    // Legacy autocommit: the flush runs in a transaction of its own, committed at once.
+    const root = beginRoot(session);
+    try {
+      await flushSession(session);
+    } catch (err) {
+      await rollbackSession(session).catch(() => undefined);
+      throw err;
+    }
+    await commitRootForAutocommit(session, root);
+    return;
+  }
+  session._flushing = true;
+  try {
+    if (session.events.has('beforeFlush')) {
+      const ctx = context(session);
+      await session._withListeners(() => dispatch(session.events, 'beforeFlush', session, ctx));
+      if (!hasChanges(session)) return;
+    }
+    await flushInTransaction(session);
+  } finally {
+    session._flushing = false;
+  }
+}
+
+async function flushInTransaction(session: Session): Promise<void> {
+  ensureTransaction(session).assertActive();
+  const conn = await connectionFor(session);
+  const transaction = session._transaction!;
+  const newStates = [...session._new];
+  const dirtyStates = [...session._dirty];
+  const deletedStates = [...session._deleted];
+  const ctx =
+    session.events.has('afterFlush') || session.events.has('afterFlushPostexec')
+      ? context(session)
+      : undefined;
+  let keys: IdentityKey[];
+  try {
+    const steps = planFlush(newStates, dirtyStates, deletedStates);
+    await persist(steps, conn);
+    keys = newKeys(newStates);
+  } catch (err) {
+    await failFlush(session, transaction, err);
+    throw err;
+  }
+  if (ctx !== undefined && session.events.has('afterFlush')) {
+    await session._withListeners(() => dispatch(session.events, 'afterFlush', session, ctx));
+  }
+  finalize(session, newStates, keys, dirtyStates, deletedStates);
+  if (ctx !== undefined && session.events.has('afterFlushPostexec')) {
+    await session._withListeners(() =>
+      dispatch(session.events, 'afterFlushPostexec', session, ctx),
+    );
+  }
+}
+
+function newKeys(states: readonly InstanceState[]): IdentityKey[] {
+  const keys = new Array<IdentityKey>(states.length);
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i]!;
+    for (const p of s.mapper.pk) {
+      if (isNullKeyPart(s.values[p])) {
+        throw new FlushError(
+          `Instance ${s.describe()} has a NULL identity key.  If this is an auto-generated value, check that the database table allows generation of new primary key values, and that the mapped Column object is configured to expect these generated values.  Ensure also that this flush() is not occurring at an inappropriate time, such as within a load() event.`,
+        );
+      }
+    }
+    keys[i] = s.mapper.identityKeyOf(s.values);
+  }
+  return keys;
+}
+
+function finalize(
+  session: Session,
+  inserted: readonly InstanceState[],
+  keys: readonly IdentityKey[],
+  dirty: readonly InstanceState[],
+  deleted: readonly InstanceState[],
+): void {
+  const t = session._transaction!;
+  const map = session.identityMap;
+  const deletedSet = new Set(deleted);
+  for (let i = 0; i < inserted.length; i++) {
+    const s = inserted[i]!;
+    s.key = keys[i];
+    s.commitChanges();
+    map.add(s);
+    session._new.delete(s);
+    t.new.add(s);
+  }
+  for (const s of dirty) {
+    session._dirty.delete(s);
+    if (deletedSet.has(s) || s.session !== session) continue;
+    if (s.committed !== undefined) {
+      const newKey = s.mapper.identityKeyOf(s.values);
+      if (newKey !== s.key) {
+        map.remove(s);
+        s.key = newKey;
+        map.add(s);
+      }
+      t.dirty.add(s);
+    }
+    s.commitChanges();
+  }
+  for (const s of deleted) {
+    map.remove(s);
+    s.deleted = true;
+    s.commitChanges();
+    session._deleted.delete(s);
+    t.deleted.add(s);
+  }
+  const events = session.events;
+  if (events.has('pendingToPersistent')) {
+    for (const s of inserted) dispatchSync(events, 'pendingToPersistent', session, s.obj);
+  }
+  if (events.has('persistentToDeleted')) {
+    for (const s of deleted) dispatchSync(events, 'persistentToDeleted', session, s.obj);
+  }
+}

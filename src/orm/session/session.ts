@@ -1,0 +1,233 @@
+/**
+ * The Session: SQLAlchemy's unit of work on Node's async I/O. `SessionCore` holds the state,
+ * the flush and the transaction lifecycle; this class adds the queries: `execute`, `scalars`,
+ * `scalar`, streaming, `get`, `refresh`, `merge` and the legacy `query()`.
+ */
+import { NoResultFound } from '../../errors.js';
+import type { Result, ScalarResult } from '../../engine/result.js';
+import type { Executable } from '../../sql/executable.js';
+import type { RowOf } from '../../sql/statements/statement.js';
+import type { MappedClass } from '../mapping/model.js';
+import { executeStatement, streamStatement, type OrmExecuteOptions } from '../query/execute.js';
+import {
+  identityHit,
+  loadByIdentity,
+  mergeObject,
+  refreshObject,
+  type GetOptions,
+  type MergeOptions,
+} from '../query/identity-ops.js';
+import { Query, type QueryEntity, type QueryResultOf } from '../query/query.js';
+import { stateOf } from '../state/instance-state.js';
+import { SessionCore } from './session-core.js';
+import * as tx from './transactions.js';
+
+type Params = Record<string, unknown>;
+
+/** The tuple type of a statement (one value per selected item; objects for mapped classes). */
+export type TupleOf<S> = S extends { readonly '~tuple'?: infer T }
+  ? T extends readonly unknown[]
+    ? T
+    : unknown[]
+  : unknown[];
+
+/** The row type of `session.execute(stmt)`: named columns and positional items. */
+export type ExecuteRow<S> = S extends { readonly '~tuple'?: infer T }
+  ? T extends readonly unknown[]
+    ? RowOf<S> & T
+    : RowOf<S>
+  : RowOf<S>;
+
+/** The first selected item's type (what `scalars()` yields). */
+export type FirstOf<S> = TupleOf<S> extends readonly [infer F, ...unknown[]] ? F : unknown;
+
+/** The ORM session. Create one with a `sessionmaker()` factory. */ /**
+ * The ORM session. Make sessions with a `sessionmaker()` factory (or `new Session(options)`).
+ *
+ * @example
+ * ```ts
+ * const session = Session();
+ * session.add(new User({ name: 'Ann' }));
+ * await session.commit();
+ * ```
+ */
+export class Session extends SessionCore {
+  // --- queries ---
+
+  /**
+   * Executes a statement in the session's transaction. A SELECT of mapped classes returns
+   * objects (through the identity map) in its rows; other statements run as Core.
+   *
+   * @example
+   * ```ts
+   * const rows = (await session.execute(select(User).where(User.c.age.ge(18)))).all();
+   * rows[0]![0]; // a User
+   * ```
+   */
+  async execute<S extends Executable>(
+    stmt: S,
+    params?: Params | readonly Params[],
+    options: OrmExecuteOptions = {},
+  ): Promise<Result<ExecuteRow<S>>> {
+    this._enter('execute()');
+    try {
+      return await executeStatement(this, stmt, params, options);
+    } finally {
+      this._exit();
+    }
+  }
+
+  /**
+   * Executes and returns the first column of each row (the objects, for `select(User)`).
+   *
+   * @example
+   * ```ts
+   * const adults = (await session.scalars(select(User).where(User.c.age.ge(18)))).all();
+   * ```
+   */
+  async scalars<S extends Executable>(
+    stmt: S,
+    params?: Params,
+    options: OrmExecuteOptions = {},
+  ): Promise<ScalarResult<FirstOf<S>>> {
+    return (await this.execute(stmt, params, options)).scalars<FirstOf<S>>();
+  }
+
+  /** Executes and returns the first column of the first row, or null. */
+  async scalar<S extends Executable>(
+    stmt: S,
+    params?: Params,
+    options: OrmExecuteOptions = {},
+  ): Promise<FirstOf<S> | null> {
+    return (await this.execute(stmt, params, options)).scalar() as FirstOf<S> | null;
+  }
+
+  /**
+   * Streams the rows of a statement in chunks of `yieldPer` (server-side cursor where the
+   * driver has one). Objects are held only weakly by the identity map, so a stream over
+   * millions of rows keeps memory bounded as long as the caller drops them.
+   *
+   * @example
+   * ```ts
+   * for await (const [user] of session.stream(select(User), undefined, { yieldPer: 500 })) { … }
+   * ```
+   */
+  stream<S extends Executable>(
+    stmt: S,
+    params?: Params,
+    options: OrmExecuteOptions & { yieldPer?: number } = {},
+  ): AsyncGenerator<TupleOf<S>, void, undefined> {
+    return streamStatement(this, stmt, params, options.yieldPer ?? 1000, options) as AsyncGenerator<
+      TupleOf<S>,
+      void,
+      undefined
+    >;
+  }
+
+  /** Like {@link Session.stream}, yielding the first column (the objects of `select(User)`). */
+  async *streamScalars<S extends Executable>(
+    stmt: S,
+    params?: Params,
+    options: OrmExecuteOptions & { yieldPer?: number } = {},
+  ): AsyncGenerator<FirstOf<S>, void, undefined> {
+    for await (const row of this.stream(stmt, params, options)) yield row[0] as FirstOf<S>;
+  }
+
+  /**
+   * The instance with primary key `ident` (a value, an array for composite keys, or an
+   * object by attribute name): from the identity map when it is there and loaded, else one
+   * SELECT. Null when no such row exists.
+   *
+   * @example
+   * ```ts
+   * const user = await session.get(User, 5);
+   * ```
+   */
+  async get<C extends MappedClass>(
+    cls: C,
+    ident: unknown,
+    options?: GetOptions,
+  ): Promise<InstanceType<C> | null> {
+    const found = identityHit(this, cls, ident, options);
+    if (found.hit !== undefined) return found.hit as InstanceType<C>;
+    this._enter('get()');
+    try {
+      tx.checkUsable(this);
+      return (await loadByIdentity(
+        this,
+        found.mapper,
+        found.values,
+        found.state,
+        options?.populateExisting === true,
+      )) as InstanceType<C> | null;
+    } finally {
+      this._exit();
+    }
+  }
+
+  /** Like `get()`, but raises NoResultFound when the row does not exist. */
+  async getOne<C extends MappedClass>(
+    cls: C,
+    ident: unknown,
+    options?: GetOptions,
+  ): Promise<InstanceType<C>> {
+    const obj = await this.get(cls, ident, options);
+    if (obj === null) throw new NoResultFound('No row was found when one was required');
+    return obj;
+  }
+
+  /**
+   * Reloads an instance's attributes (all, or the named ones) from the database now,
+   * discarding unflushed changes to them.
+   */
+  async refresh(obj: object, attributeNames?: readonly string[]): Promise<void> {
+    this._enter('refresh()');
+    try {
+      await refreshObject(this, obj, attributeNames);
+    } finally {
+      this._exit();
+    }
+  }
+
+  /**
+   * Copies the state of `obj` onto this session's instance for the same row (loading it, or
+   * making a new pending one) and returns that instance; `obj` itself is not attached.
+   *
+   * @example
+   * ```ts
+   * const attached = await session.merge(detachedUser);
+   * ```
+   */
+  async merge<T extends object>(obj: T, options: MergeOptions = {}): Promise<T> {
+    this._enter('merge()');
+    try {
+      return (await mergeObject(this, obj, options)) as T;
+    } finally {
+      this._exit();
+    }
+  }
+
+  /**
+   * A legacy `Query` (SQLAlchemy 1.x style) over mapped classes and/or columns.
+   *
+   * @example
+   * ```ts
+   * const adults = await session.query(User).filter(User.c.age.ge(18)).orderBy(User.c.name).all();
+   * ```
+   */
+  query<const E extends readonly QueryEntity[]>(...entities: E): Query<QueryResultOf<E>> {
+    return new Query<QueryResultOf<E>>(this, entities);
+  }
+}
+
+/**
+ * The session an instance belongs to (SQLAlchemy's `object_session`).
+ *
+ * @example
+ * ```ts
+ * objectSession(user) === session; // while attached
+ * ```
+ */
+export function objectSession(obj: object): Session | undefined {
+  return stateOf(obj)?.session as Session | undefined;
+}

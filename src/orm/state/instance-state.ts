@@ -1,0 +1,283 @@
+/**
+ * Per-instance ORM state. Each mapped instance holds exactly one of these (under the
+ * {@link STATE} symbol): its current values in one array indexed by attribute, the old values of
+ * attributes assigned since the last load or flush (allocated only on the first assignment, so an
+ * unchanged object costs nothing to track), its identity key once it has one, and the session
+ * it belongs to.
+ *
+ * States (SQLAlchemy's): transient (no key, no session), pending (no key, in a session),
+ * persistent (key, in a session), deleted (key, DELETE flushed in the session's transaction),
+ * detached (key, no session).
+ */
+import type { Mapper } from '../mapping/mapper.js';
+import type { IdentityKey } from '../mapping/identity-key.js';
+import { EXPIRED, NO_VALUE } from './sentinels.js';
+import { valuesEqual } from './values.js';
+
+/** Where every mapped instance keeps its {@link InstanceState}. */
+export const STATE: unique symbol = Symbol('athanor.state');
+
+/** What an instance state needs from the session that owns it. */
+export interface StateOwner {
+  /** The session's number, as shown in messages (`session '2'`). */
+  readonly hashKey: number;
+  /**
+   * Bumped when the session detaches everything at once (`close()`, `expungeAll()`): a state
+   * attached in an earlier epoch is detached without being visited, so closing a session
+   * costs nothing per loaded object.
+   */
+  readonly epoch: number;
+  /** Called once when a persistent instance gets its first change since load or flush. */
+  onModified(state: InstanceState): void;
+}
+
+/** The before/after view of one attribute (SQLAlchemy's `History`). */
+export interface AttributeHistory {
+  readonly added: readonly unknown[];
+  readonly unchanged: readonly unknown[];
+  readonly deleted: readonly unknown[];
+  /** True when `added` or `deleted` is non-empty. */
+  readonly hasChanges: boolean;
+}
+
+let stateIds = 0;
+
+/** The ORM bookkeeping of one mapped instance. */
+export class InstanceState {
+  /** Current values by attribute index ({@link EXPIRED} where unloaded). */
+  values: unknown[];
+  /** Old values of assigned attributes ({@link NO_VALUE} where unassigned), or undefined. */
+  committed: unknown[] | undefined = undefined;
+  /** True after an assignment since the last load/flush while the object had an identity. */
+  modified = false;
+  /** Identity-map key; set once the row exists in the database. */
+  key: IdentityKey | undefined = undefined;
+  private owner: StateOwner | undefined = undefined;
+  private ownerEpoch = 0;
+  /** Its DELETE was flushed in the owning session's current transaction. */
+  deleted = false;
+  /** It was deleted and the deletion was committed. */
+  wasDeleted = false;
+  private id = 0;
+
+  constructor(
+    readonly mapper: Mapper,
+    readonly obj: object,
+    values: unknown[],
+  ) {
+    this.values = values;
+  }
+
+  /** The session the instance is attached to. */
+  get session(): StateOwner | undefined {
+    const owner = this.owner;
+    return owner !== undefined && owner.epoch === this.ownerEpoch ? owner : undefined;
+  }
+
+  set session(owner: StateOwner | undefined) {
+    this.owner = owner;
+    this.ownerEpoch = owner === undefined ? 0 : owner.epoch;
+  }
+
+  /** A short unique handle for messages: `<User at 0x1f>`. */
+  describe(): string {
+    if (this.id === 0) this.id = ++stateIds;
+    return `<${this.mapper.name} at 0x${this.id.toString(16)}>`;
+  }
+
+  /** Writes one attribute, recording the old value the first time (the attribute setter). */
+  setValue(index: number, value: unknown): void {
+    const values = this.values;
+    if (this.key !== undefined) {
+      if (!this.modified) {
+        // The owner may refuse (closed transaction inside a context manager): check first.
+        this.session?.onModified(this);
+        this.modified = true;
+      }
+      let committed = this.committed;
+      if (committed === undefined) committed = this.committed = this.mapper.noValues.slice();
+      if (committed[index] === NO_VALUE) committed[index] = values[index];
+    }
+    values[index] = value;
+  }
+
+  /** Indexes of attributes whose value differs from the one loaded (the UPDATE's SET list). */
+  changedIndexes(): number[] {
+    const committed = this.committed;
+    const out: number[] = [];
+    if (committed === undefined) return out;
+    const values = this.values;
+    for (let i = 0; i < committed.length; i++) {
+      const old = committed[i];
+      if (old === NO_VALUE) continue;
+      const now = values[i];
+      if (now === EXPIRED) continue;
+      if (old === EXPIRED || !valuesEqual(old, now)) out.push(i);
+    }
+    return out;
+  }
+
+  /** The primary-key values the row currently has in the database (old values if changed). */
+  identityValues(): unknown[] {
+    const committed = this.committed;
+    return this.mapper.pk.map((i) => {
+      const old = committed?.[i];
+      return old === undefined || old === NO_VALUE ? this.values[i] : old;
+    });
+  }
+
+  /** The value an attribute had in the database, for the WHERE clause of an UPDATE/DELETE. */
+  committedValue(index: number): unknown {
+    const old = this.committed?.[index];
+    return old === undefined || old === NO_VALUE ? this.values[index] : old;
+  }
+
+  /** Forgets recorded changes: the values now match the database (after flush or load). */
+  commitChanges(): void {
+    this.committed = undefined;
+    this.modified = false;
+  }
+
+  /**
+   * Marks every attribute but the primary key unloaded; pending changes are discarded. The
+   * primary key stays readable: it is the object's identity, known without a query (the
+   * database row it names is what the next load reads).
+   */
+  expireAll(): void {
+    const pk = this.mapper.pk;
+    const values = this.values;
+    if (pk.length === 1) {
+      const p = pk[0]!;
+      const id = this.committedValue(p);
+      values.fill(EXPIRED);
+      values[p] = id;
+    } else {
+      const ids = this.identityValues();
+      values.fill(EXPIRED);
+      for (let j = 0; j < pk.length; j++) values[pk[j]!] = ids[j];
+    }
+    this.committed = undefined;
+    this.modified = false;
+  }
+
+  /** Marks some attributes unloaded, discarding their pending changes. */
+  expireAttributes(indexes: readonly number[]): void {
+    for (const i of indexes) {
+      this.values[i] = EXPIRED;
+      if (this.committed !== undefined) this.committed[i] = NO_VALUE;
+    }
+    if (this.committed !== undefined && this.committed.every((v) => v === NO_VALUE)) {
+      this.commitChanges();
+    }
+  }
+
+  /** Replaces the values with a freshly loaded row; pending changes are discarded. */
+  load(values: unknown[]): void {
+    this.values = values;
+    this.committed = undefined;
+    this.modified = false;
+  }
+
+  /** Loads only the expired attributes from a fresh row (keeps unexpired in-memory values). */
+  loadExpired(row: readonly unknown[]): void {
+    const values = this.values;
+    for (let i = 0; i < values.length; i++) if (values[i] === EXPIRED) values[i] = row[i];
+  }
+
+  /** True when any attribute is expired. */
+  get hasExpired(): boolean {
+    return this.values.includes(EXPIRED);
+  }
+
+  /** Names of expired attributes. */
+  get unloaded(): ReadonlySet<string> {
+    const out = new Set<string>();
+    this.values.forEach((v, i) => {
+      if (v === EXPIRED) out.add(this.mapper.keys[i]!);
+    });
+    return out;
+  }
+
+  // --- inspection (SQLAlchemy's InstanceState properties) ---
+
+  /** Not in a session and never persisted. */
+  get transient(): boolean {
+    return this.key === undefined && this.session === undefined;
+  }
+  /** Added to a session, not yet flushed. */
+  get pending(): boolean {
+    return this.key === undefined && this.session !== undefined;
+  }
+  /** In a session's identity map, with a row in the database. */
+  get persistent(): boolean {
+    return this.key !== undefined && this.session !== undefined && !this.deleted;
+  }
+  /** Its DELETE was flushed; the transaction has not ended yet. */
+  get isDeleted(): boolean {
+    return this.key !== undefined && this.session !== undefined && this.deleted;
+  }
+  /** Has a database identity but no session. */
+  get detached(): boolean {
+    return this.key !== undefined && this.session === undefined;
+  }
+  /** Has a database identity. */
+  get hasIdentity(): boolean {
+    return this.key !== undefined;
+  }
+  /** The primary-key values, or null before the row exists. */
+  get identity(): unknown[] | null {
+    return this.key === undefined ? null : this.identityValues();
+  }
+  /** The mapped instance. */
+  get object(): object {
+    return this.obj;
+  }
+
+  /** The history of one attribute. */
+  history(key: string): AttributeHistory {
+    const i = this.mapper.indexOf(key);
+    if (i < 0) throw new TypeError(`'${key}' is not a mapped attribute of ${this.mapper.name}`);
+    const now = this.values[i];
+    const current = now === EXPIRED || now === undefined ? [] : [now];
+    if (this.key === undefined) return history(current, [], []);
+    const old = this.committed?.[i];
+    if (old === undefined || old === NO_VALUE) return history([], current, []);
+    if (old !== EXPIRED && valuesEqual(old, now)) return history([], current, []);
+    return history(current, [], old === EXPIRED || old === undefined ? [] : [old]);
+  }
+
+  /** `console.log(inspect(obj))` shows the state, not the mapper and session behind it. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const status = this.transient
+      ? 'transient'
+      : this.pending
+        ? 'pending'
+        : this.persistent
+          ? 'persistent'
+          : this.isDeleted
+            ? 'deleted'
+            : 'detached';
+    const key = this.key === undefined ? '' : ` key=${String(this.key)}`;
+    return `InstanceState(${this.describe()} ${status}${key}${this.modified ? ' modified' : ''})`;
+  }
+
+  /** True when some attribute has a net change (SQLAlchemy's `is_modified`). */
+  get hasNetChanges(): boolean {
+    if (this.key === undefined) return this.session !== undefined;
+    return this.changedIndexes().length > 0;
+  }
+}
+
+function history(
+  added: readonly unknown[],
+  unchanged: readonly unknown[],
+  deleted: readonly unknown[],
+): AttributeHistory {
+  return { added, unchanged, deleted, hasChanges: added.length > 0 || deleted.length > 0 };
+}
+
+/** The state of a mapped instance, or undefined for anything else. */
+export function stateOf(obj: unknown): InstanceState | undefined {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  return (obj as { [STATE]?: InstanceState })[STATE];
+}

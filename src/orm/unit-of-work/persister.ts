@@ -1,0 +1,261 @@
+/**
+ * The persister: the only I/O of the unit of work. It runs the planned steps in order, in
+ * batches:
+ *
+ * - INSERT: multi-row `VALUES (…), (…)` statements of as many rows as the dialect's bind
+ *   limit allows (at most {@link MAX_INSERT_ROWS}). Generated values (autoincrement keys,
+ *   server defaults) come back through `RETURNING` where the dialect has it; rows are matched
+ *   to objects by sorting on an autoincrement key (keys from one statement increase in VALUES
+ *   order) or by the primary key given. Without RETURNING (MySQL) an autoincrement key is
+ *   `LAST_INSERT_ID()` plus the row index: MySQL assigns consecutive values to the rows of one
+ *   multi-row INSERT whose row count is known in advance ("simple inserts", for every
+ *   `innodb_autoinc_lock_mode`) when `auto_increment_increment` is 1, its default. Server
+ *   defaults that cannot be read back are left expired.
+ * - UPDATE: one prepared statement per set of changed columns, executed for all its rows
+ *   (executemany); the matched-row count must equal the number of rows, else StaleDataError.
+ * - DELETE: `WHERE pk IN (…)` batches for single-column keys; per-row executemany for
+ *   composite keys and versioned rows (whose counts must match exactly).
+ */
+import { FlushError, StaleDataError } from '../../errors.js';
+import type { Mapper } from '../mapping/mapper.js';
+import type { ConnectionLike } from '../session/bind.js';
+import type { InstanceState } from '../state/instance-state.js';
+import { EXPIRED } from '../state/sentinels.js';
+import { keyPart } from '../mapping/identity-key.js';
+import { emitWarning } from '../warnings.js';
+import * as stmts from './statements.js';
+import type { DeleteStep, FlushStep, InsertStep, UpdateStep } from './plan.js';
+
+/** Upper bound of rows per INSERT statement (bigger statements gain nothing measurable). */
+export const MAX_INSERT_ROWS = 1000;
+
+/** Runs the steps of a flush on `conn`. */
+export async function persist(steps: readonly FlushStep[], conn: ConnectionLike): Promise<void> {
+  for (const step of steps) {
+    if (step.kind === 'insert') await insert(step, conn);
+    else if (step.kind === 'update') await update(step, conn);
+    else await remove(step, conn);
+  }
+}
+
+function rowsPerStatement(conn: ConnectionLike, columnCount: number): number {
+  const max = conn.dialect.maxBindParameters;
+  return Math.max(1, Math.min(MAX_INSERT_ROWS, Math.floor(max / Math.max(1, columnCount))));
+}
+
+async function insert(step: InsertStep, conn: ConnectionLike): Promise<void> {
+  const { mapper, states, columns, generated } = step;
+  const dialect = conn.dialect;
+  const autoPk = autoincrementKey(mapper, generated);
+  let batch = rowsPerStatement(conn, columns.length);
+  let returning: readonly number[] = [];
+  // Where the driver's lastInsertId sits in a multi-row INSERT (SQLite: the last row, MySQL:
+  // the first). When the key is the only generated value, arithmetic on it is much cheaper
+  // than RETURNING (SQLite: 4–8 ms instead of 17 ms for 10,000 rows).
+  const idPosition =
+    dialect.insertIdOfMultiRow ?? (dialect.supportsReturning ? undefined : 'first');
+  const keyOnly = autoPk >= 0 && generated.length === 1 && idPosition !== undefined;
+  if (generated.length > 0 && dialect.supportsReturning && !keyOnly) {
+    // Match RETURNING rows to objects: by a generated autoincrement key (sorted), or by the
+    // primary key given in VALUES; otherwise one row per statement is the only safe way.
+    if (autoPk >= 0) returning = generated;
+    else if (mapper.pk.every((i) => columns.includes(i))) returning = [...mapper.pk, ...generated];
+    else {
+      returning = generated;
+      batch = 1;
+    }
+  }
+  for (let start = 0; start < states.length; start += batch) {
+    const rows = states.slice(start, start + batch);
+    const entry = stmts.insertStatement(mapper, columns, rows.length, returning);
+    const result = await conn.run(entry.stmt, stmts.insertParams(entry, rows, columns));
+    if (returning.length > 0) {
+      assignReturned(mapper, rows, returning, autoPk, result.rows);
+    } else if (autoPk >= 0) {
+      assignFromLastInsertId(mapper, rows, autoPk, result.lastInsertId, idPosition ?? 'first');
+    }
+    if (returning.length === 0) {
+      for (const s of rows) {
+        for (const i of generated)
+          if (i !== autoPk && s.values[i] === undefined) s.values[i] = EXPIRED;
+      }
+    }
+  }
+}
+
+/** The index of the generated autoincrement primary-key column, or -1. */
+function autoincrementKey(mapper: Mapper, generated: readonly number[]): number {
+  if (mapper.pk.length !== 1) return -1;
+  const pk = mapper.pk[0]!;
+  return generated.includes(pk) && mapper.columns[pk]!.autoincrement ? pk : -1;
+}
+
+function assignReturned(
+  mapper: Mapper,
+  states: readonly InstanceState[],
+  returning: readonly number[],
+  autoPk: number,
+  rows: readonly unknown[][],
+): void {
+  if (rows.length !== states.length) {
+    throw new FlushError(
+      `Multi-row INSERT statement for ${mapper.toString()} did not produce the correct number of INSERTed rows for RETURNING.  Ensure there are no triggers or special driver issues preventing INSERT from functioning properly.`,
+    );
+  }
+  if (autoPk >= 0) {
+    const at = returning.indexOf(autoPk);
+    const sorted = rows.length > 1 ? [...rows].sort((a, b) => compareKeys(a[at], b[at])) : rows;
+    for (let r = 0; r < states.length; r++) setReturned(states[r]!, returning, sorted[r]!);
+    return;
+  }
+  if (returning.length > mapper.pk.length && states.length > 1) {
+    const byKey = new Map<unknown, unknown[]>();
+    for (const row of rows)
+      byKey.set(mapper.identityKeyOf(rowToValues(mapper, returning, row)), row);
+    for (const s of states) {
+      const row = byKey.get(mapper.identityKeyOf(s.values));
+      if (row === undefined)
+        throw new FlushError(`RETURNING did not return the row of ${s.describe()}.`);
+      setReturned(s, returning, row);
+    }
+    return;
+  }
+  for (let r = 0; r < states.length; r++) setReturned(states[r]!, returning, rows[r]!);
+}
+
+function rowToValues(
+  mapper: Mapper,
+  returning: readonly number[],
+  row: readonly unknown[],
+): unknown[] {
+  const values = new Array<unknown>(mapper.keys.length);
+  for (let j = 0; j < returning.length; j++) values[returning[j]!] = row[j];
+  return values;
+}
+
+function setReturned(
+  state: InstanceState,
+  returning: readonly number[],
+  row: readonly unknown[],
+): void {
+  const values = state.values;
+  for (let j = 0; j < returning.length; j++) values[returning[j]!] = row[j];
+}
+
+function compareKeys(a: unknown, b: unknown): number {
+  const ka = keyPart(a);
+  const kb = keyPart(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function assignFromLastInsertId(
+  mapper: Mapper,
+  states: readonly InstanceState[],
+  pk: number,
+  lastInsertId: number | bigint | undefined,
+  position: 'first' | 'last',
+): void {
+  if (lastInsertId === undefined || lastInsertId === null) return;
+  const reported = typeof lastInsertId === 'bigint' ? lastInsertId : BigInt(lastInsertId);
+  const first = position === 'first' ? reported : reported - BigInt(states.length - 1);
+  const asNumber = first + BigInt(states.length) <= BigInt(Number.MAX_SAFE_INTEGER);
+  const wantsBigint = mapper.columns[pk]!.column !== undefined && isBigintColumn(mapper, pk);
+  for (let r = 0; r < states.length; r++) {
+    const id = first + BigInt(r);
+    states[r]!.values[pk] = wantsBigint || !asNumber ? id : Number(id);
+  }
+}
+
+function isBigintColumn(mapper: Mapper, index: number): boolean {
+  const col = mapper.columns[index]!.column as
+    { type?: { kind?: string; mode?: string } } | undefined;
+  return col?.type?.kind === 'bigint' && (col.type.mode ?? 'bigint') === 'bigint';
+}
+
+/** Rows per CASE-batched UPDATE: each row's CASE scan is linear, so keep statements small. */
+export const UPDATE_ROWS = 100;
+
+async function update(step: UpdateStep, conn: ConnectionLike): Promise<void> {
+  const { mapper, states, columns } = step;
+  const versioned = mapper.versionIndex >= 0;
+  if (!versioned && mapper.pk.length === 1 && states.length > 1) {
+    const perRow = 1 + columns.length * 2;
+    const batch = Math.max(
+      1,
+      Math.min(UPDATE_ROWS, Math.floor(conn.dialect.maxBindParameters / perRow)),
+    );
+    let matched = 0;
+    for (let start = 0; start < states.length; start += batch) {
+      const rows = states.slice(start, start + batch);
+      const result =
+        rows.length === 1
+          ? await conn.run(
+              stmts.updateStatement(mapper, columns, false),
+              stmts.updateParams(rows[0]!, columns, false),
+            )
+          : await conn.run(
+              stmts.updateManyStatement(mapper, columns, rows.length),
+              stmts.updateManyParams(rows, columns),
+            );
+      matched = matched < 0 || result.rowCount < 0 ? -1 : matched + result.rowCount;
+    }
+    checkCount('UPDATE', 'update', mapper, states.length, matched, false, true);
+    return;
+  }
+  const stmt = stmts.updateStatement(mapper, columns, versioned);
+  const params = states.map((s) => stmts.updateParams(s, columns, versioned));
+  const result = await conn.run(stmt, params.length === 1 ? params[0] : params);
+  checkCount('UPDATE', 'update', mapper, states.length, result.rowCount, versioned, true);
+}
+
+async function remove(step: DeleteStep, conn: ConnectionLike): Promise<void> {
+  const { mapper, states } = step;
+  const versioned = mapper.versionIndex >= 0;
+  // A self-referencing table is deleted row by row, children first: MySQL checks foreign
+  // keys per row, so one `IN (…)` statement could delete a parent before its child.
+  if (!versioned && mapper.pk.length === 1 && !mapper.selfReferencing) {
+    const batch = Math.max(1, Math.min(MAX_INSERT_ROWS, conn.dialect.maxBindParameters));
+    let matched = 0;
+    let known = true;
+    for (let start = 0; start < states.length; start += batch) {
+      const rows = states.slice(start, start + batch);
+      const result = await conn.run(
+        stmts.deleteInStatement(mapper, rows.length),
+        stmts.deleteInParams(rows),
+      );
+      if (result.rowCount < 0) known = false;
+      matched += result.rowCount;
+    }
+    checkCount('DELETE', 'delete', mapper, states.length, known ? matched : -1, false, false);
+    return;
+  }
+  const stmt = stmts.deleteStatement(mapper, versioned);
+  const params = states.map((s) => stmts.deleteParams(s, versioned));
+  const result = await conn.run(stmt, params.length === 1 ? params[0] : params);
+  checkCount('DELETE', 'delete', mapper, states.length, result.rowCount, versioned, versioned);
+}
+
+function checkCount(
+  statement: 'UPDATE' | 'DELETE',
+  verb: 'update' | 'delete',
+  mapper: Mapper,
+  expected: number,
+  matched: number,
+  versioned: boolean,
+  raise: boolean,
+): void {
+  if (matched < 0) {
+    if (versioned) {
+      emitWarning(`Dialect does not support updated rowcount - versioning cannot be verified.`);
+    }
+    return;
+  }
+  if (matched === expected) return;
+  const message = `${statement} statement on table '${mapper.tableName}' expected to ${verb} ${expected} row(s); ${matched} were matched.`;
+  if (raise) throw new StaleDataError(message);
+  if (mapper.confirmDeletedRows) {
+    emitWarning(
+      `${message}  Please set confirmDeletedRows: false in the Model options to prevent this warning.`,
+    );
+  }
+}

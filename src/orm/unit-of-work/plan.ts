@@ -1,0 +1,183 @@
+/**
+ * Flush planning, the pure half of the unit of work: from the session's new, dirty and deleted
+ * instances, compute the change sets (which columns each INSERT carries, which columns each
+ * UPDATE sets), order them by foreign keys, and group rows of the same shape into batches.
+ * Nothing here does I/O; the persister executes the steps.
+ *
+ * Order (SQLAlchemy's): mappers sorted parents-first; for each mapper its UPDATEs, then its
+ * INSERTs; then DELETEs mapper by mapper in reverse order. INSERT batches are runs of
+ * consecutive pending rows (in `add()` order) that set the same columns; UPDATE batches are rows
+ * that change the same columns (ordered by primary key); DELETEs are one batch per mapper.
+ */
+import type { Mapper } from '../mapping/mapper.js';
+import type { InstanceState } from '../state/instance-state.js';
+import { commitOrder, orderSelfReferencing } from './commit-order.js';
+
+/** Insert rows that set the same columns. */
+export interface InsertStep {
+  readonly kind: 'insert';
+  readonly mapper: Mapper;
+  readonly states: readonly InstanceState[];
+  /** Attribute indexes given in the VALUES list. */
+  readonly columns: readonly number[];
+  /** Attribute indexes the database generates (primary key, server defaults) to read back. */
+  readonly generated: readonly number[];
+}
+
+/** Update rows that change the same columns. */
+export interface UpdateStep {
+  readonly kind: 'update';
+  readonly mapper: Mapper;
+  readonly states: readonly InstanceState[];
+  /** Attribute indexes in the SET list (the version column included when versioned). */
+  readonly columns: readonly number[];
+}
+
+/** Delete rows of one mapper. */
+export interface DeleteStep {
+  readonly kind: 'delete';
+  readonly mapper: Mapper;
+  readonly states: readonly InstanceState[];
+}
+
+export type FlushStep = InsertStep | UpdateStep | DeleteStep;
+
+interface MapperWork {
+  inserts: InstanceState[];
+  updates: InstanceState[];
+  deletes: InstanceState[];
+}
+
+/**
+ * Computes the ordered, batched steps of a flush. Applies client-side column defaults and
+ * version counters to the instances (their values after the flush include them).
+ *
+ * @example
+ * ```ts
+ * const steps = planFlush(session.newStates, session.dirtyStates, session.deletedStates);
+ * ```
+ */
+export function planFlush(
+  newStates: Iterable<InstanceState>,
+  dirtyStates: Iterable<InstanceState>,
+  deletedStates: Iterable<InstanceState>,
+): FlushStep[] {
+  const work = new Map<Mapper, MapperWork>();
+  const of = (m: Mapper): MapperWork => {
+    let w = work.get(m);
+    if (w === undefined) work.set(m, (w = { inserts: [], updates: [], deletes: [] }));
+    return w;
+  };
+  const deleting = new Set<InstanceState>();
+  for (const s of deletedStates) {
+    deleting.add(s);
+    of(s.mapper).deletes.push(s);
+  }
+  for (const s of newStates) of(s.mapper).inserts.push(s);
+  for (const s of dirtyStates) if (!deleting.has(s)) of(s.mapper).updates.push(s);
+
+  const order = commitOrder([...work.keys()]);
+  const steps: FlushStep[] = [];
+  for (const mapper of order) {
+    const w = work.get(mapper)!;
+    if (w.updates.length > 0) steps.push(...updateSteps(mapper, w.updates));
+    if (w.inserts.length > 0) {
+      steps.push(...insertSteps(mapper, orderSelfReferencing(mapper, w.inserts, false)));
+    }
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const mapper = order[i]!;
+    const deletes = work.get(mapper)!.deletes;
+    if (deletes.length > 0) {
+      const sorted = sortByKey(deletes);
+      steps.push({ kind: 'delete', mapper, states: orderSelfReferencing(mapper, sorted, true) });
+    }
+  }
+  return steps;
+}
+
+function insertSteps(mapper: Mapper, states: readonly InstanceState[]): InsertStep[] {
+  const cols = mapper.columns;
+  const n = cols.length;
+  const version = mapper.versionIndex;
+  const steps: InsertStep[] = [];
+  let runKey = '';
+  let run: InstanceState[] = [];
+  const close = (): void => {
+    if (run.length === 0) return;
+    const values = run[0]!.values;
+    const columns: number[] = [];
+    const generated: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (values[i] !== undefined) columns.push(i);
+      else if (cols[i]!.primaryKey || cols[i]!.hasServerDefault) generated.push(i);
+    }
+    steps.push({ kind: 'insert', mapper, states: run, columns, generated });
+    run = [];
+  };
+  for (const s of states) {
+    const values = s.values;
+    let key = '';
+    for (let i = 0; i < n; i++) {
+      if (values[i] === undefined) {
+        const def = cols[i]!.default;
+        if (def !== undefined) values[i] = def();
+        else if (i === version) values[i] = 1;
+      }
+      key += values[i] === undefined ? '0' : '1';
+    }
+    if (key !== runKey) {
+      close();
+      runKey = key;
+    }
+    run.push(s);
+  }
+  close();
+  return steps;
+}
+
+function updateSteps(mapper: Mapper, states: readonly InstanceState[]): UpdateStep[] {
+  const groups = new Map<string, { columns: number[]; states: InstanceState[] }>();
+  const version = mapper.versionIndex;
+  for (const s of sortByKey(states)) {
+    const changed = s.changedIndexes();
+    if (changed.length === 0) continue;
+    let added = false;
+    if (version >= 0 && !changed.includes(version)) {
+      s.setValue(version, nextVersion(s.committedValue(version)));
+      changed.push(version);
+      added = true;
+    }
+    for (const i of mapper.onUpdateIndexes) {
+      if (changed.includes(i)) continue;
+      s.setValue(i, mapper.columns[i]!.onUpdate!());
+      changed.push(i);
+      added = true;
+    }
+    if (added) changed.sort((a, b) => a - b);
+    const key = changed.join(',');
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { columns: changed, states: [s] });
+    else group.states.push(s);
+  }
+  return [...groups.values()].map((g) => ({
+    kind: 'update' as const,
+    mapper,
+    states: g.states,
+    columns: g.columns,
+  }));
+}
+
+function nextVersion(old: unknown): unknown {
+  if (typeof old === 'bigint') return old + 1n;
+  return (typeof old === 'number' ? old : 0) + 1;
+}
+
+function sortByKey(states: readonly InstanceState[]): InstanceState[] {
+  return [...states].sort((a, b) => {
+    const ka = a.key!;
+    const kb = b.key!;
+    if (typeof ka === typeof kb) return ka < kb ? -1 : ka > kb ? 1 : 0;
+    return String(ka) < String(kb) ? -1 : 1;
+  });
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { DetachedInstanceError, InvalidRequestError } from '../../../src/errors.js';
+import { stateOf, type StateOwner } from '../../../src/orm/state/instance-state.js';
+import { NO_VALUE } from '../../../src/orm/state/sentinels.js';
+import { col, fakeMapped, loaded } from './fixtures.js';
+
+const { cls: User, mapper } = fakeMapped('User', 'users', [
+  col('id', { primaryKey: true, autoincrement: true }),
+  col('name'),
+  col('age'),
+]);
+
+describe('instance state', () => {
+  it('reads and writes attributes through the value array', () => {
+    const u = new User({ name: 'Ann' });
+    expect(u.name).toBe('Ann');
+    expect(u.age).toBeUndefined();
+    u.age = 5;
+    expect(stateOf(u)!.values).toEqual([undefined, 'Ann', 5]);
+  });
+
+  it('records nothing for transient objects and nothing until the first change', () => {
+    const u = new User({ name: 'Ann' });
+    u.name = 'Bo';
+    expect(stateOf(u)!.committed).toBeUndefined();
+    const s = loaded(mapper, [1, 'Ann', 30]);
+    expect(s.committed).toBeUndefined();
+    expect(s.modified).toBe(false);
+  });
+
+  it('tracks old values of changed attributes only, and notifies the owner once', () => {
+    const s = loaded(mapper, [1, 'Ann', 30]);
+    const seen: unknown[] = [];
+    const owner: StateOwner = { hashKey: 1, epoch: 1, onModified: (st) => seen.push(st) };
+    s.session = owner;
+    const u = s.obj as { age: number; name: string };
+    u.age = 31;
+    u.age = 32;
+    u.name = 'Ann';
+    expect(seen).toEqual([s]);
+    expect(s.committed).toEqual([NO_VALUE, 'Ann', 30]);
+    expect(s.changedIndexes()).toEqual([2]);
+    expect(s.history('age')).toMatchObject({ added: [32], deleted: [30], unchanged: [] });
+    expect(s.history('name')).toMatchObject({ added: [], unchanged: ['Ann'], hasChanges: false });
+  });
+
+  it('a value set back to the original is not a change', () => {
+    const s = loaded(mapper, [1, 'Ann', 30]);
+    const u = s.obj as { age: number };
+    u.age = 31;
+    u.age = 30;
+    expect(s.modified).toBe(true);
+    expect(s.changedIndexes()).toEqual([]);
+    expect(s.hasNetChanges).toBe(false);
+  });
+
+  it('compares dates, bytes and JSON by value', () => {
+    const { mapper: m } = fakeMapped('Doc', 'docs', [
+      col('id', { primaryKey: true }),
+      col('at'),
+      col('data'),
+      col('raw'),
+    ]);
+    const s = loaded(m, [1, new Date(5), { a: [1, { b: 2 }] }, Buffer.from('xy')]);
+    const d = s.obj as { at: Date; data: unknown; raw: Uint8Array };
+    d.at = new Date(5);
+    d.data = { a: [1, { b: 2 }] };
+    d.raw = Buffer.from('xy');
+    expect(s.changedIndexes()).toEqual([]);
+    d.data = { a: [1, { b: 3 }] };
+    expect(s.changedIndexes()).toEqual([2]);
+  });
+
+  it('expiry keeps the primary key and marks the rest unloaded in place', () => {
+    const a = loaded(mapper, [1, 'Ann', 30]);
+    const before = a.values;
+    (a.obj as { age: number }).age = 3;
+    a.expireAll();
+    expect(a.values).toBe(before);
+    expect(a.modified).toBe(false);
+    expect((a.obj as { id: number }).id).toBe(1);
+    expect(a.unloaded).toEqual(new Set(['name', 'age']));
+    (a.obj as { age: number }).age = 4;
+    expect(a.values[2]).toBe(4);
+  });
+
+  it('expiring restores the original primary key when it had been changed', () => {
+    const a = loaded(mapper, [1, 'Ann', 30]);
+    (a.obj as { id: number }).id = 7;
+    a.expireAll();
+    expect(a.values[0]).toBe(1);
+  });
+
+  it('reading an expired attribute names the fix; detached objects get DetachedInstanceError', () => {
+    const s = loaded(mapper, [1, 'Ann', 30]);
+    s.expireAttributes([2]);
+    const u = s.obj as { age: number; name: string };
+    expect(u.name).toBe('Ann');
+    expect(() => u.age).toThrow(DetachedInstanceError);
+    expect(() => u.age).toThrow(/await session\.refresh\(obj\)/);
+    s.session = { hashKey: 1, epoch: 1, onModified: () => {} };
+    expect(() => u.age).toThrow(InvalidRequestError);
+    expect(() => u.age).toThrow(
+      /Attribute 'age' of <User at 0x[0-9a-f]+> is expired.*expireOnCommit: false/,
+    );
+  });
+
+  it('expiring attributes discards their pending changes', () => {
+    const s = loaded(mapper, [1, 'Ann', 30]);
+    (s.obj as { age: number }).age = 31;
+    s.expireAttributes([2]);
+    expect(s.modified).toBe(false);
+    s.loadExpired([1, 'Zed', 33]);
+    expect((s.obj as { age: number; name: string }).age).toBe(33);
+    expect((s.obj as { name: string }).name).toBe('Ann');
+  });
+
+  it('keeps the original primary key for the WHERE clause when the key is changed', () => {
+    const s = loaded(mapper, [1, 'Ann', 30]);
+    (s.obj as { id: number }).id = 9;
+    expect(s.identityValues()).toEqual([1]);
+    expect(s.changedIndexes()).toEqual([0]);
+  });
+
+  it('reports the SQLAlchemy states', () => {
+    const u = new User({ name: 'Ann' });
+    const s = stateOf(u)!;
+    expect([s.transient, s.pending, s.persistent, s.detached]).toEqual([true, false, false, false]);
+    s.session = { hashKey: 1, epoch: 1, onModified: () => {} };
+    expect(s.pending).toBe(true);
+    s.key = 1;
+    expect(s.persistent).toBe(true);
+    s.deleted = true;
+    expect([s.persistent, s.isDeleted]).toEqual([false, true]);
+    s.session = undefined;
+    expect(s.detached).toBe(true);
+    expect(s.identity).toEqual([undefined]);
+  });
+
+  it('describes instances like SQLAlchemy does', () => {
+    expect(loaded(mapper, [1, 'a', 1]).describe()).toMatch(/^<User at 0x[0-9a-f]+>$/);
+  });
+});
