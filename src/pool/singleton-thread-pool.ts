@@ -8,8 +8,7 @@ import { COMMON_OPTIONS } from './options.js';
 import type { PoolOptions } from './options.js';
 import type { PooledConnection } from './pooled-connection.js';
 import type { Handle } from './pooled-connection.js';
-import { Pool } from './pool.js';
-import type { ConnectionRecord } from './record.js';
+import { SingleConnectionPool } from './single-connection-pool.js';
 
 let nextPoolId = 1;
 
@@ -26,37 +25,23 @@ let nextPoolId = 1;
  * await outer.release(); // reset (rollback) and kept for the next checkout
  * ```
  */
-export class SingletonThreadPool<C> extends Pool<C> {
+export class SingletonThreadPool<C> extends SingleConnectionPool<C> {
   static override readonly acceptedOptions: readonly (keyof PoolOptions)[] = [
     'poolSize',
     ...COMMON_OPTIONS,
   ];
 
   readonly #id = nextPoolId++;
-  #record: ConnectionRecord<C> | null = null;
   /** The handle currently out, held weakly so that a leaked one can still be collected. */
   #current: WeakRef<Handle<C>> | null = null;
   #pending: Promise<PooledConnection<C>> | null = null;
 
-  get size(): number {
+  override get size(): number {
     return this._opts.poolSize;
   }
 
-  get checkedIn(): number {
-    const record = this.#record;
-    return record !== null && record.holders === 0 && record.connection !== null ? 1 : 0;
-  }
-
-  get checkedOut(): number {
-    return this.#record !== null && this.#record.holders > 0 ? 1 : 0;
-  }
-
-  get overflow(): number {
-    return 0;
-  }
-
   status(): string {
-    return `SingletonThreadPool id:${this.#id} size: ${this.#record === null ? 0 : 1}`;
+    return `SingletonThreadPool id:${this.#id} size: ${this._slot === null ? 0 : 1}`;
   }
 
   override async checkout(): Promise<PooledConnection<C>> {
@@ -83,34 +68,5 @@ export class SingletonThreadPool<C> extends Pool<C> {
 
   protected override get _closesLeaked(): boolean {
     return false;
-  }
-
-  protected _tryGet(): ConnectionRecord<C> {
-    const record = this.#record;
-    if (record === null || record.dropped || record.epoch !== this._epoch) {
-      return (this.#record = this._newRecord());
-    }
-    return record;
-  }
-
-  protected _keep(record: ConnectionRecord<C>): boolean {
-    return record === this.#record;
-  }
-
-  protected _onDrop(record: ConnectionRecord<C>): void {
-    if (this.#record === record) this.#record = null;
-  }
-
-  protected _removeIdle(record: ConnectionRecord<C>): boolean {
-    if (record !== this.#record || record.holders !== 0) return false;
-    this.#record = null;
-    return true;
-  }
-
-  protected _takeIdle(): ConnectionRecord<C>[] {
-    const record = this.#record;
-    if (record === null || record.holders !== 0) return [];
-    this.#record = null;
-    return [record];
   }
 }
