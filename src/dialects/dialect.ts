@@ -44,10 +44,17 @@ export interface DriverConnection {
   readonly alive: boolean;
   /** Details gathered at connect: server version, backend process id / thread id. */
   readonly info: Readonly<Record<string, unknown>>;
-  /** Runs one statement with positional parameters. */
-  execute(sql: string, params: readonly unknown[]): Promise<DriverResult>;
+  /**
+   * Runs one statement with positional parameters. A synchronous driver (better-sqlite3)
+   * answers with the result itself when nothing has to wait (no lock, no retry), saving the
+   * caller a promise per statement; errors are then thrown, not rejected.
+   */
+  execute(sql: string, params: readonly unknown[]): DriverResult | Promise<DriverResult>;
   /** Runs one statement once per parameter set; `rowCount` is the sum. */
-  executeMany(sql: string, paramSets: readonly (readonly unknown[])[]): Promise<DriverResult>;
+  executeMany(
+    sql: string,
+    paramSets: readonly (readonly unknown[])[],
+  ): DriverResult | Promise<DriverResult>;
   /** Opens a streaming cursor over a row-returning statement. */
   openCursor(sql: string, params: readonly unknown[], batchSize: number): Promise<DriverCursor>;
   /** Starts a transaction. */

@@ -72,6 +72,17 @@ export class StreamBuffer {
     return true;
   }
 
+  /**
+   * The next row of the batch in hand, processed, or undefined when the batch is used up (or
+   * the stream closed): `next()` then fetches. Lets iteration skip a promise per row.
+   */
+  nextBuffered(): unknown[] | undefined {
+    if (this.#pos >= this.#batch.length) return undefined;
+    const row = this.#batch[this.#pos++] as unknown[];
+    this.#prepare(row);
+    return row;
+  }
+
   async next(): Promise<unknown[] | undefined> {
     this.#check();
     if (!(await this.#fill())) return undefined;
@@ -83,7 +94,7 @@ export class StreamBuffer {
   async many(n: number): Promise<unknown[][]> {
     this.#check();
     const out: unknown[][] = [];
-    while (out.length < n && (await this.#fill())) {
+    while (out.length < n && (this.#pos < this.#batch.length || (await this.#fill()))) {
       const take = Math.min(n - out.length, this.#batch.length - this.#pos);
       for (let i = 0; i < take; i++) {
         const row = this.#batch[this.#pos++] as unknown[];
@@ -127,6 +138,11 @@ export class StreamBuffer {
 abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
   /** @internal */
   protected readonly _buffer: StreamBuffer;
+
+  /** @internal The stream, for the iterator. */
+  get _stream(): StreamBuffer {
+    return this._buffer;
+  }
   /** @internal The duplicate filter set by `unique()`. */
   protected _unique: UniqueFilter<Out> | null = null;
 
@@ -267,17 +283,97 @@ abstract class AsyncFetchMethods<Out> implements AsyncIterable<Out> {
     return this._buffer.close();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Out> {
-    try {
-      for (;;) {
-        const out = await this.#take();
-        if (out === END) return;
-        yield out;
-      }
-    } finally {
-      // Leaving a for-await loop early (break, throw) closes the stream.
-      if (this._buffer.state === OPEN) await this._buffer.close();
+  /**
+   * Iterates the rows: synchronously through the batch in hand (one settled promise per
+   * row, as `for await` needs), awaiting the driver only when the batch is used up.
+   * Leaving the loop early (break, throw) closes the stream.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Out> & AsyncIterable<Out> {
+    return new StreamIterator<Out>(this);
+  }
+
+  /** @internal The next buffered row that is not a duplicate, or MISS when a fetch is needed. */
+  _takeBuffered(): Out | typeof MISS {
+    const unique = this._unique;
+    for (;;) {
+      const raw = this._buffer.nextBuffered();
+      if (raw === undefined) return MISS;
+      const out = this._convert(raw);
+      if (unique === null || !unique.seen(raw, out)) return out;
     }
+  }
+
+  /** @internal The next row, fetching as needed, or END. */
+  _take(): Promise<Out | typeof END> {
+    return this.#take();
+  }
+}
+
+/** Returned by `_takeBuffered()` when the batch in hand is used up. */
+const MISS: unique symbol = Symbol('miss');
+
+/** The async iterator of a streamed result (see `AsyncFetchMethods[Symbol.asyncIterator]`). */
+class StreamIterator<Out> implements AsyncIterator<Out>, AsyncIterable<Out> {
+  #done = false;
+
+  constructor(private readonly result: AsyncFetchMethods<Out>) {}
+
+  /** A fetch in flight: calls made meanwhile wait for it, in order (as a generator's do). */
+  #pending: Promise<IteratorResult<Out>> | null = null;
+
+  next(): Promise<IteratorResult<Out>> {
+    const pending = this.#pending;
+    if (pending !== null) return this.#queue(pending, () => this.next());
+    if (this.#done) return Promise.resolve({ value: undefined, done: true });
+    const out = this.result._takeBuffered();
+    if (out !== MISS) return Promise.resolve({ value: out, done: false });
+    const fetching = this.#fetch();
+    this.#pending = fetching;
+    const clear = (): void => {
+      if (this.#pending === fetching) this.#pending = null;
+    };
+    fetching.then(clear, clear);
+    return fetching;
+  }
+
+  #queue(
+    pending: Promise<IteratorResult<Out>>,
+    then: () => Promise<IteratorResult<Out>>,
+  ): Promise<IteratorResult<Out>> {
+    return pending.then(then, then);
+  }
+
+  async #fetch(): Promise<IteratorResult<Out>> {
+    let out: Out | typeof END;
+    try {
+      out = await this.result._take();
+    } catch (err) {
+      await this.#finish();
+      throw err;
+    }
+    if (out === END) {
+      await this.#finish();
+      return { value: undefined, done: true };
+    }
+    return { value: out, done: false };
+  }
+
+  async return(): Promise<IteratorResult<Out>> {
+    const pending = this.#pending;
+    if (pending !== null) await pending.catch(() => undefined);
+    await this.#finish();
+    return { value: undefined, done: true };
+  }
+
+  async #finish(): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    const buffer = this.result._stream;
+    if (buffer.state === OPEN) await buffer.close();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
 

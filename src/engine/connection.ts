@@ -226,10 +226,139 @@ export class Connection implements StreamOwner {
     } catch (err) {
       throw withStatement(err, compiled.sql);
     }
-    if (this.#txc.tx === null) await this.#txc.begin(driver, true);
+    return this.#runCompiled(driver, compiled, bound, many, started, compiledIn);
+  }
+
+  /**
+   * Executes a statement with its parameters laid out by position instead of by name: one
+   * value per placeholder, in the order of `compiled.bindNames` (see
+   * `CompiledStatement.bindPositional`). Skips building a named-parameter object: the fast
+   * path for large generated statements such as multi-row INSERTs. Everything else is as
+   * `execute()` (autobegin, logging, events, error wrapping, typed rows).
+   *
+   * @example
+   * ```ts
+   * const stmt = insert(users).values({ name: bindParam('n'), age: bindParam('a') });
+   * const names = stmt.compile(conn.engine.dialect.sql).bindNames; // e.g. ['n', 'a']
+   * await conn.executePositional(stmt, names!.map((n) => (n === 'n' ? 'Ann' : 30)));
+   * ```
+   */
+  executePositional<S extends Executable>(
+    statement: S,
+    values: readonly unknown[],
+  ): Promise<Result<RowOf<S>, ScalarOf<S>>>;
+  executePositional<T>(statement: Executable, values: readonly unknown[]): Promise<Result<T>>;
+  executePositional(statement: Executable, values: readonly unknown[]): Promise<Result<any, any>> {
+    return this.#executePositional(statement, values, false);
+  }
+
+  /**
+   * Executemany with positional parameter lists: runs the statement once per list
+   * (`rowCount` is the total; with RETURNING, the rows of every run). See
+   * `executePositional()`.
+   *
+   * @example
+   * ```ts
+   * const stmt = update(users).values({ age: bindParam('a') }).where(users.c.id.eq(bindParam('k')));
+   * await conn.executePositionalMany(stmt, [[31, 1], [42, 2]]);
+   * ```
+   */
+  executePositionalMany<S extends Executable>(
+    statement: S,
+    valueSets: readonly (readonly unknown[])[],
+  ): Promise<Result<RowOf<S>, ScalarOf<S>>>;
+  executePositionalMany<T>(
+    statement: Executable,
+    valueSets: readonly (readonly unknown[])[],
+  ): Promise<Result<T>>;
+  executePositionalMany(
+    statement: Executable,
+    valueSets: readonly (readonly unknown[])[],
+  ): Promise<Result<any, any>> {
+    return this.#executePositional(statement, valueSets, true);
+  }
+
+  async #executePositional(
+    statement: Executable,
+    values: readonly unknown[] | readonly (readonly unknown[])[],
+    many: boolean,
+  ): Promise<Result<any, any>> {
+    if (this.#options.streamResults === true) {
+      throw new InvalidRequestError(
+        "Can't use execute() with streamResults set: use conn.stream() for a streamed result",
+      );
+    }
+    const driver = this.#driver ?? (await this.#revive());
+    if (!isExecutable(statement)) throw new ObjectNotExecutableError(statement);
+    if (!Array.isArray(values)) {
+      throw new ArgumentError(
+        many
+          ? 'executePositionalMany() takes a list of positional parameter lists'
+          : 'executePositional() takes a list of positional parameter values',
+      );
+    }
+    if (this.#stream !== null && this.#streamExclusive) throw new InvalidRequestError(STREAM_BUSY);
+    const log = this.#log;
+    const started = log === null ? 0 : performance.now();
+    const compiled = statement.compile(this.engine.dialect.sql);
+    const compiledIn = log === null ? 0 : performance.now();
+    let bound: unknown[] | unknown[][];
+    try {
+      if (compiled.bindPositional === undefined) {
+        throw new ArgumentError(
+          'This statement does not take positional parameters; use execute() with named ones',
+        );
+      }
+      if (many) {
+        const sets = values as readonly (readonly unknown[])[];
+        const out = new Array<unknown[]>(sets.length);
+        for (let i = 0; i < sets.length; i++) {
+          const set = sets[i];
+          if (!Array.isArray(set)) {
+            throw new ArgumentError(
+              'executePositionalMany() takes a list of positional parameter lists',
+            );
+          }
+          out[i] = compiled.bindPositional(set);
+        }
+        bound = out;
+      } else {
+        bound = compiled.bindPositional(values);
+      }
+    } catch (err) {
+      throw withStatement(err, compiled.sql);
+    }
+    return this.#runCompiled(driver, compiled, bound, many, started, compiledIn);
+  }
+
+  /**
+   * The shared tail of execute(): autobegin, log, run, wrap the rows in a Result. Answers
+   * synchronously when the transaction is open and the driver answers synchronously
+   * (better-sqlite3), so an execute() costs one promise, not one per layer.
+   */
+  #runCompiled(
+    driver: DriverConnection,
+    compiled: CompiledStatement,
+    bound: unknown[] | unknown[][],
+    many: boolean,
+    started: number,
+    compiledIn: number,
+  ): Result<any, any> | Promise<Result<any, any>> {
+    if (this.#txc.tx === null) {
+      return this.#txc
+        .begin(driver, true)
+        .then(() => this.#runCompiled(driver, compiled, bound, many, started, compiledIn));
+    }
+    const log = this.#log;
     if (log !== null)
       log.statement(compiled.sql, stats(compiled, started, compiledIn), bound, many);
-    const result = await this.#run(driver, compiled.sql, bound, many);
+    const result = this.#run(driver, compiled.sql, bound, many);
+    if (result instanceof Promise) return result.then((r) => this.#result(r, compiled));
+    return this.#result(result, compiled);
+  }
+
+  #result(result: DriverResult, compiled: CompiledStatement): Result<any, any> {
+    const log = this.#log;
     if (log?.debug === true && result.returnsRows) log.columns(result.columns);
     return new Result(
       result,
@@ -357,7 +486,8 @@ export class Connection implements StreamOwner {
     if (this.#txc.tx === null) await this.#txc.begin(driver, true);
     const log = this.#log;
     if (log !== null) log.statement(sql, 'raw sql', bound, distilled.many);
-    const result = await this.#run(driver, sql, bound, distilled.many);
+    const run = this.#run(driver, sql, bound, distilled.many);
+    const result = run instanceof Promise ? await run : run;
     if (log?.debug === true && result.returnsRows) log.columns(result.columns);
     return new Result(
       result,
@@ -515,31 +645,50 @@ export class Connection implements StreamOwner {
     }
   }
 
-  async #run(
+  /**
+   * Runs on the driver with the execute events around it. Returns the driver's result as it
+   * comes: synchronously when the driver answered synchronously.
+   */
+  #run(
     driver: DriverConnection,
     sql: string,
     bound: unknown[] | unknown[][],
     many: boolean,
-  ): Promise<DriverResult> {
+  ): DriverResult | Promise<DriverResult> {
     const hooks = this.engine.executeHooks;
     if (hooks.before.length !== 0) {
       for (const fn of hooks.before)
         fn({ connection: this, statement: sql, parameters: bound, isMany: many });
     }
-    let result: DriverResult;
+    let result: DriverResult | Promise<DriverResult>;
     try {
       result = many
-        ? await driver.executeMany(sql, bound as unknown[][])
-        : await driver.execute(sql, bound as unknown[]);
+        ? driver.executeMany(sql, bound as unknown[][])
+        : driver.execute(sql, bound as unknown[]);
     } catch (err) {
-      throw await this.#dbError(err, sql, bound, many);
+      return this.#fail(err, sql, bound, many);
     }
-    if (hooks.after.length !== 0) {
-      for (const fn of hooks.after) {
+    if (result instanceof Promise) {
+      return result.then(
+        (r) => this.#after(r, sql, bound, many),
+        (err: unknown) => this.#fail(err, sql, bound, many),
+      );
+    }
+    return this.#after(result, sql, bound, many);
+  }
+
+  #after(result: DriverResult, sql: string, bound: unknown, many: boolean): DriverResult {
+    const after = this.engine.executeHooks.after;
+    if (after.length !== 0) {
+      for (const fn of after) {
         fn({ connection: this, statement: sql, parameters: bound, isMany: many, result });
       }
     }
     return result;
+  }
+
+  async #fail(err: unknown, sql: string, bound: unknown, many: boolean): Promise<never> {
+    throw await this.#dbError(err, sql, bound, many);
   }
 
   /** Wraps a driver error; a disconnect invalidates this connection first. */

@@ -23,6 +23,9 @@ const NO_ROWS_MESSAGE =
   'This result object does not return rows. It has been closed automatically.';
 const CLOSED_MESSAGE = 'This result object is closed.';
 
+/** What a closed buffer holds (shared: closing allocates nothing; never written to). */
+const NO_MORE_ROWS: unknown[][] = [];
+
 /** Called with each row fetched, for `echo: 'debug'`. @internal */
 export type RowLogger = (row: readonly unknown[]) => void;
 
@@ -50,8 +53,8 @@ export class RowBuffer {
       keys !== undefined && (keys.length === columns.length || columns.length === 0)
         ? keys
         : columns;
-    this.#processors =
-      processors !== undefined && processors.some((p) => p !== null) ? processors : undefined;
+    // Compiled statements give processors only when a column needs one.
+    this.#processors = processors;
     this.#log = log;
   }
 
@@ -101,13 +104,13 @@ export class RowBuffer {
   hardClose(): void {
     if (this.state === NO_ROWS) return;
     this.state = HARD_CLOSED;
-    this.rows = [];
+    this.rows = NO_MORE_ROWS;
   }
 
   #softClose(): void {
     if (this.state === OPEN) {
       this.state = SOFT_CLOSED;
-      this.rows = [];
+      this.rows = NO_MORE_ROWS;
       this.pos = 0;
     }
   }

@@ -107,10 +107,24 @@ const prototypes = new LruCache<string, object>(512);
  */
 const byArray = new WeakMap<readonly string[], object>();
 
+/** The keys array seen last and its prototype: a loop running one statement hits this. */
+let lastKeys: readonly string[] | undefined;
+let lastProto: object | undefined;
+
 /** The (cached) row prototype for `keys`. */
 export function rowPrototype(keys: readonly string[]): object {
+  if (keys === lastKeys) return lastProto as object;
   let proto = byArray.get(keys);
-  if (proto !== undefined) return proto;
+  if (proto === undefined) proto = prototypeByNames(keys);
+  if (Object.isFrozen(keys)) {
+    lastKeys = keys;
+    lastProto = proto;
+  }
+  return proto;
+}
+
+function prototypeByNames(keys: readonly string[]): object {
+  let proto: object | undefined;
   const id = keys.join('\u0000');
   proto = prototypes.get(id);
   if (proto === undefined) {

@@ -55,6 +55,21 @@ export interface CompiledStatement {
    * `ArgumentError`/`InvalidRequestError` naming a bind that has no value.
    */
   bind(params?: Readonly<Record<string, unknown>>): unknown[];
+  /**
+   * Per positional parameter, in SQL order (index `i` is placeholder `i`): the bind name a
+   * caller may supply (`bindParam('r0_1')` gives `'r0_1'`, `text(':a')` gives `'a'`), or
+   * undefined for an embedded value without a name. One frozen array per compiled shape.
+   * Present on compiled SELECT/INSERT/UPDATE/DELETE and `text()`.
+   */
+  readonly bindNames?: readonly (string | undefined)[] | undefined;
+  /**
+   * Builds the driver's parameter list from values laid out by position (`values[i]` for
+   * placeholder `i`; `values.length` must equal `bindNames.length`). Each value gets the same
+   * type check and conversion `bind()` gives a named value. `undefined` at a position means
+   * "not supplied": the statement's embedded value, else a generated default, else an
+   * `InvalidRequestError`; `null` is SQL NULL. Skips the named-parameter object entirely.
+   */
+  bindPositional?(values: readonly unknown[]): unknown[];
   /** True when the statement produces rows (SELECT, or DML with RETURNING). */
   readonly returnsRows: boolean;
   /** `'select' | 'insert' | 'update' | 'delete' | 'ddl' | 'text'`: lets the engine log and count. */

@@ -155,6 +155,31 @@ function bindSlots(
   return out;
 }
 
+/** Positional values of a text() statement: `undefined` falls back to `bindparams()` values. */
+function bindTextPositional(
+  slots: readonly string[],
+  defaults: Readonly<Record<string, unknown>> | undefined,
+  values: readonly unknown[],
+): unknown[] {
+  if (values.length !== slots.length) {
+    throw new ArgumentError(
+      `The statement takes ${slots.length} positional parameters, got ${values.length}; ` +
+        'lay the values out by compiled.bindNames.',
+    );
+  }
+  const out = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    let v = values[i];
+    if (v === undefined) {
+      const slot = slots[i] as string;
+      v = defaults?.[slot];
+      if (v === undefined) throw missingBind(slot);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
 /**
  * Textual SQL with named `:binds`, SQLAlchemy's `text()`. Immutable; compiled once per
  * dialect and cached on the instance.
@@ -240,9 +265,13 @@ export class TextClause implements Executable {
     if (cached !== undefined) return cached;
     const { sql, slots } = render(this.toParts(dialect), dialect);
     const defaults = this.#defaults;
+    // text() slots are all names (sql`` values are the only numbered ones).
+    const names = Object.freeze(slots.slice()) as readonly string[];
     const compiled: CompiledStatement = {
       sql,
       bind: (params) => bindSlots(slots, EMPTY, defaults, params),
+      bindNames: names,
+      bindPositional: (values) => bindTextPositional(names, defaults, values),
       returnsRows: guessReturnsRows(this.text),
       statementKind: 'text',
       resultKeys: this.#keys,

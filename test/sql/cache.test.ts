@@ -8,6 +8,7 @@ import {
   compilerStats,
   func,
   insert,
+  literal,
   resetCompilerStats,
   select,
   setCompiledCacheSize,
@@ -86,6 +87,47 @@ describe('the compiled-statement cache', () => {
     expect(structuralKey(shared.node).key).not.toBe(structuralKey(distinct.node).key);
     expect(distinct.compile(dialect).bind()).toEqual([5, 6]);
     expect(shared.compile(dialect).bind()).toEqual([5, 5]);
+  });
+
+  it('keys multi-row VALUES by row count and column types, binding every row in order', () => {
+    const rows = (n: number, base: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `u${base + i}`, age: base + i }));
+    const a = insert(users).values(rows(3, 0));
+    const b = insert(users).values(rows(3, 10));
+    const keyA = structuralKey(a.node);
+    expect(keyA.key).toBe(structuralKey(b.node).key);
+    // The key stays short whatever the row count: no per-value text.
+    expect(structuralKey(insert(users).values(rows(500, 0)).node).key.length).toBeLessThan(
+      keyA.key.length + 10,
+    );
+    expect(keyA.key).not.toBe(structuralKey(insert(users).values(rows(4, 0)).node).key);
+    const ca = a.compile(dialect);
+    const cb = b.compile(dialect);
+    expect(compilerStats()).toMatchObject({ compiles: 1, hits: 1 });
+    expect(cb.sql).toBe(ca.sql);
+    // `active` has a constant default: bound per row after the given columns, in column order.
+    expect(ca.bind()).toEqual(['u0', 0, 1, 'u1', 1, 1, 'u2', 2, 1]);
+    expect(cb.bind()).toEqual(['u10', 10, 1, 'u11', 11, 1, 'u12', 12, 1]);
+    // A null in a row is a value like any other: same shape.
+    const withNull = insert(users).values([...rows(2, 0), { name: 'n', age: null }]);
+    expect(structuralKey(withNull.node).key).toBe(keyA.key);
+    expect(withNull.compile(dialect).bind()).toEqual(['u0', 0, 1, 'u1', 1, 1, 'n', null, 1]);
+  });
+
+  it('keys VALUES node by node when a row holds an expression, even one shared by rows', () => {
+    const shared = literal(5);
+    const stmt = insert(users).values([
+      { name: 'a', age: shared },
+      { name: 'b', age: shared },
+    ]);
+    const plain = insert(users).values([
+      { name: 'a', age: 5 },
+      { name: 'b', age: 5 },
+    ]);
+    expect(structuralKey(stmt.node).key).not.toBe(structuralKey(plain.node).key);
+    expect(structuralKey(stmt.node).key).toContain('@');
+    expect(stmt.compile(dialect).bind()).toEqual(['a', 5, 1, 'b', 5, 1]);
+    expect(plain.compile(dialect).bind()).toEqual(['a', 5, 1, 'b', 5, 1]);
   });
 
   it('respects its LRU bound, evicting the least recently used shape', () => {

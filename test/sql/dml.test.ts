@@ -55,6 +55,10 @@ describe('insert()', () => {
     const stmt = insert(t).values([{}, {}]);
     expect(compileFor(stmt, 'sqlite').params).toEqual(['c1', 'c2']);
     expect(compileFor(stmt, 'sqlite').params).toEqual(['c3', 'c4']);
+    // A given value in one row, the default in another: each row binds its own.
+    const mixed = insert(t).values([{ code: 'given' }, {}]);
+    expect(compileFor(mixed, 'sqlite').params).toEqual(['given', 'c5']);
+    expect(compileFor(mixed, 'sqlite').params).toEqual(['given', 'c6']);
   });
 
   it('renders RETURNING where the dialect has it, and a CompileError naming the dialect where not', () => {

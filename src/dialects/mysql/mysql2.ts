@@ -295,52 +295,85 @@ function restoreBigints(rows: unknown[][], fields: Field[]): void {
   }
 }
 
+/** mysql2's row stream: an object-mode Readable that pauses the socket when full. */
+interface RowStream {
+  read(): unknown;
+  on(event: string, fn: (...args: unknown[]) => void): unknown;
+  off(event: string, fn: (...args: unknown[]) => void): unknown;
+  readonly readableEnded: boolean;
+  readonly destroyed: boolean;
+}
+
 type StreamingQuery = ReturnType<RawConnection['query']> & {
-  stream(options?: { highWaterMark?: number }): NodeJS.ReadableStream & {
-    on(event: string, fn: (...args: unknown[]) => void): unknown;
-    [Symbol.asyncIterator](): AsyncIterator<unknown[]>;
-  };
+  stream(options?: { highWaterMark?: number }): RowStream;
 };
 
-/** An unbuffered result: rows are pulled from mysql2's stream, which pauses the socket. */
+/**
+ * An unbuffered result: rows are pulled from mysql2's stream, which pauses the socket while
+ * its buffer is full. Rows already buffered are taken synchronously (`read()`); only an
+ * empty buffer waits, for the next `'readable'` (or the end).
+ */
 class MysqlCursor implements DriverCursor {
   readonly exclusive = true;
   columns: readonly string[] = NO_COLUMNS;
   readonly ready: Promise<void>;
   #fields: Field[] = [];
-  readonly #iterator: AsyncIterator<unknown[]>;
+  readonly #stream: RowStream;
   #done = false;
-  #first: IteratorResult<unknown[]> | undefined;
+  #error: unknown = undefined;
 
   constructor(query: ReturnType<RawConnection['query']>, batchSize: number) {
     const stream = (query as StreamingQuery).stream({ highWaterMark: Math.max(16, batchSize) });
+    this.#stream = stream;
     stream.on('fields', (fields: unknown) => {
       this.#fields = fields as Field[];
       this.columns = this.#fields.map((f) => f.name);
     });
-    this.#iterator = stream[Symbol.asyncIterator]();
-    // The first row (or the end) tells us the columns and surfaces SQL errors early.
-    this.ready = this.#iterator.next().then((first) => {
-      this.#first = first;
-      if (first.done === true) this.#done = true;
+    // Kept for the cursor's life: an 'error' without a listener would crash the process.
+    stream.on('error', (err: unknown) => {
+      this.#error ??= err;
+    });
+    // The first rows (or the end) tell us the columns and surface SQL errors early.
+    this.ready = this.#wait();
+  }
+
+  /** Resolves when rows are buffered or the stream ended; rejects with its error. */
+  #wait(): Promise<void> {
+    const stream = this.#stream;
+    return new Promise<void>((resolve, reject) => {
+      const settle = (): void => {
+        stream.off('readable', settle);
+        stream.off('end', settle);
+        stream.off('close', settle);
+        stream.off('error', settle);
+        if (stream.readableEnded) this.#done = true;
+        if (this.#error !== undefined) {
+          this.#done = true;
+          reject(this.#error as Error);
+        } else resolve();
+      };
+      if (this.#error !== undefined || stream.readableEnded || stream.destroyed) {
+        settle();
+        return;
+      }
+      stream.on('readable', settle);
+      stream.on('end', settle);
+      stream.on('close', settle);
+      stream.on('error', settle);
     });
   }
 
   async fetch(n: number): Promise<unknown[][]> {
     const rows: unknown[][] = [];
-    const first = this.#first;
-    if (first !== undefined) {
-      this.#first = undefined;
-      if (first.done !== true) rows.push(first.value);
+    const stream = this.#stream;
+    while (!this.#done) {
+      let row: unknown;
+      while (rows.length < n && (row = stream.read()) !== null) rows.push(row as unknown[]);
+      if (rows.length >= n) break;
+      if (stream.destroyed && this.#error === undefined) this.#done = true;
+      else await this.#wait();
     }
-    while (!this.#done && rows.length < n) {
-      const next = await this.#iterator.next();
-      if (next.done === true) {
-        this.#done = true;
-        break;
-      }
-      rows.push(next.value);
-    }
+    if (this.#error !== undefined && rows.length === 0) throw this.#error;
     if (rows.length > 0 && this.#fields.some((f) => (f.columnType ?? f.type) === LONGLONG)) {
       restoreBigints(rows, this.#fields);
     }
@@ -349,10 +382,11 @@ class MysqlCursor implements DriverCursor {
 
   async close(): Promise<void> {
     // The protocol needs the rest of the result read before the connection is usable again.
-    this.#first = undefined;
+    const stream = this.#stream;
     while (!this.#done) {
-      const next = await this.#iterator.next();
-      if (next.done === true) this.#done = true;
+      while (stream.read() !== null);
+      if (stream.destroyed && this.#error === undefined) this.#done = true;
+      else await this.#wait().catch(() => undefined);
     }
   }
 }

@@ -154,7 +154,12 @@ class PgConnection implements DriverConnection {
       if (params.length === 0 && DDL.test(sql)) schemaGeneration++;
       return Array.isArray(r) ? combine(r) : toDriverResult(r);
     }
-    const name = await this.#prepareName(sql);
+    // Known statement, nothing to deallocate: no await before sending.
+    const known =
+      this.#generation === schemaGeneration && this.#evicted.length === 0
+        ? this.#names.get(sql)
+        : undefined;
+    const name = known ?? (await this.#prepareName(sql));
     try {
       return toDriverResult(await this.#named(name, sql, params));
     } catch (err) {

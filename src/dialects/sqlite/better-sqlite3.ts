@@ -113,6 +113,9 @@ class SqliteConnection implements DriverConnection {
   #release: (() => void) | null = null;
   #control = new Map<string, Statement>();
   #generation = schemaGeneration;
+  /** The statement run last: a loop running one statement skips the cache lookup. */
+  #lastSql: string | undefined = undefined;
+  #last: Prepared | undefined = undefined;
 
   constructor(db: Database, args: SqliteConnectArgs, hooks: ConnectHooks) {
     this.#db = db;
@@ -145,7 +148,7 @@ class SqliteConnection implements DriverConnection {
     return this.#db.inTransaction;
   }
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+  execute(sql: string, params: readonly unknown[]): DriverResult | Promise<DriverResult> {
     const p = this.#statement(sql);
     const args = convertParams(params);
     if (!p.readonly && this.#lock !== null && this.#release === null) {
@@ -156,9 +159,13 @@ class SqliteConnection implements DriverConnection {
       result = this.#run(p, args);
     } catch (err) {
       if (!isRetryableBusy(err)) throw err;
-      result = await this.#retryBusy(() => this.#run(p, args));
+      return this.#retryBusy(() => this.#run(p, args)).then((r) => this.#afterText(r));
     }
-    // A COMMIT or ROLLBACK sent as text ends the transaction: give the lock back.
+    return this.#afterText(result);
+  }
+
+  /** A COMMIT or ROLLBACK sent as text ends the transaction: give the lock back. */
+  #afterText(result: DriverResult): DriverResult {
     if (this.#release !== null && !this.#db.inTransaction) this.#releaseWriteLock();
     return result;
   }
@@ -284,6 +291,8 @@ class SqliteConnection implements DriverConnection {
   async close(): Promise<void> {
     this.#releaseWriteLock();
     this.#cache.clear();
+    this.#lastSql = undefined;
+    this.#last = undefined;
     this.#control.clear();
     try {
       if (this.#db.open) this.#db.close();
@@ -295,11 +304,14 @@ class SqliteConnection implements DriverConnection {
   #resetCaches(): void {
     this.#generation = schemaGeneration;
     this.#cache.clear();
+    this.#lastSql = undefined;
+    this.#last = undefined;
   }
 
   /** The prepared statement for `sql`, with what it is read once (native getters cost). */
   #statement(sql: string): Prepared {
     if (this.#generation !== schemaGeneration) this.#resetCaches();
+    else if (sql === this.#lastSql) return this.#last as Prepared;
     let p = this.#cache.get(sql);
     if (p === undefined) {
       const stmt = this.#db.prepare(sql) as Statement;
@@ -324,6 +336,8 @@ class SqliteConnection implements DriverConnection {
       };
       this.#cache.set(sql, p);
     }
+    this.#lastSql = sql;
+    this.#last = p;
     return p;
   }
 

@@ -38,7 +38,8 @@ export function buildTemplate(
   let resultKeys: readonly string[] | undefined;
   let resultProcessors: (ValueProcessor | null)[] | undefined;
   if (returnsRows) {
-    resultKeys = nameColumns(columns).keys;
+    // Frozen: the engine caches row prototypes by the identity of this array.
+    resultKeys = Object.freeze(nameColumns(columns).keys.slice());
     const processors = columns.map((col) =>
       c.hooks.resultProcessor(col.type, underlying(col).kind !== 'column'),
     );

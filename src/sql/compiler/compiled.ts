@@ -41,6 +41,17 @@ export interface CompiledTemplate {
 
 const NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/** The bind names of a template, computed once per template (all its statements share them). */
+const namesOf = new WeakMap<CompiledTemplate, readonly (string | undefined)[]>();
+
+function missingValue(slot: BindSlot): InvalidRequestError {
+  return new InvalidRequestError(
+    `A value is required for bind parameter '${slot.name ?? '?'}'` +
+      (slot.target && slot.target !== slot.name ? ` (${slot.target})` : '') +
+      '; pass it in the parameters of execute().',
+  );
+}
+
 /** A template with the embedded values of one statement. */
 class BoundStatement implements CompiledStatement {
   readonly sql: string;
@@ -73,6 +84,46 @@ class BoundStatement implements CompiledStatement {
     return this.build(params ?? NO_PARAMS);
   }
 
+  get bindNames(): readonly (string | undefined)[] {
+    const template = this.template;
+    let names = namesOf.get(template);
+    if (names === undefined) {
+      names = Object.freeze(template.slots.map((s) => s.name));
+      namesOf.set(template, names);
+    }
+    return names;
+  }
+
+  bindPositional(values: readonly unknown[]): unknown[] {
+    const slots = this.template.slots;
+    if (values.length !== slots.length) {
+      throw new ArgumentError(
+        `The statement takes ${slots.length} positional parameters, got ${values.length}; ` +
+          'lay the values out by compiled.bindNames.',
+      );
+    }
+    const out = new Array<unknown>(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      let value = values[i];
+      if (value !== undefined) {
+        if (value !== null) checkValue(value, slot.type, slot.target ?? `bind parameter #${i + 1}`);
+      } else if (slot.valueIndex >= 0) {
+        value = this.values[slot.valueIndex];
+      } else if (slot.generate !== undefined) {
+        value = slot.generate();
+        if (value !== null) checkValue(value, slot.type, slot.target);
+      } else {
+        throw missingValue(slot);
+      }
+      out[i] =
+        value === null || value === undefined || slot.processor === null
+          ? (value ?? null)
+          : slot.processor(value);
+    }
+    return out;
+  }
+
   private build(params: Readonly<Record<string, unknown>>): unknown[] {
     const slots = this.template.slots;
     const out = new Array<unknown>(slots.length);
@@ -89,11 +140,7 @@ class BoundStatement implements CompiledStatement {
         value = slot.generate();
         if (value !== null) checkValue(value, slot.type, slot.target);
       } else {
-        throw new InvalidRequestError(
-          `A value is required for bind parameter '${slot.name ?? '?'}'` +
-            (slot.target && slot.target !== slot.name ? ` (${slot.target})` : '') +
-            '; pass it in the parameters of execute().',
-        );
+        throw missingValue(slot);
       }
       out[i] =
         value === null || value === undefined || slot.processor === null

@@ -18,16 +18,46 @@ export interface KeyWalk {
   readonly key: string;
   /** Embedded bound values, in walk order. */
   readonly values: unknown[];
-  /** Position in `values` of each bind node that has a value. */
+  /**
+   * Position in `values` of each bind node that has a value. Only a compile (a cache miss)
+   * reads it, so rows keyed in bulk are indexed here, on demand.
+   */
   readonly bindIndex: Map<BindNode, number> | undefined;
+}
+
+/** Rows of fresh value binds whose values start at `start` in `values` (see `freshRows`). */
+interface DeferredRows {
+  readonly rows: readonly (readonly ExprNode[])[];
+  readonly start: number;
 }
 
 /** Walk state. */
 export class Walker {
   readonly p: string[] = [];
-  readonly values: unknown[] = [];
+  values: unknown[] = [];
   bindIndex: Map<BindNode, number> | undefined;
   seenSubqueries: Set<FromNode> | undefined;
+  /** Rows whose bind positions are assigned only if the statement gets compiled. */
+  deferred: DeferredRows[] | undefined;
+
+  /**
+   * Keys multi-row VALUES of fresh, unshared value binds (`InsertNode.freshValues`) by row
+   * count and column types, taking the values as `values()` collected them: no walk over
+   * the bind nodes.
+   */
+  freshRows(
+    rows: readonly (readonly ExprNode[])[],
+    columns: readonly { readonly type: { readonly key: string } }[],
+    values: readonly unknown[],
+  ): void {
+    this.p.push(`V${rows.length}[`);
+    for (const col of columns) this.p.push(col.type.key, ',');
+    this.p.push(']');
+    const start = this.values.length;
+    (this.deferred ??= []).push({ rows, start });
+    if (start === 0) this.values = values.slice();
+    else for (let i = 0; i < values.length; i++) this.values.push(values[i]);
+  }
 
   node(node: ExprNode | FromNode | DmlNode): void {
     switch (node.kind) {
@@ -111,5 +141,22 @@ const keyVisitors: { readonly [K in KeyKind]: (w: Walker, node: NodeOf<K>) => vo
 export function structuralKey(stmt: DmlNode): KeyWalk {
   const w = new Walker();
   w.node(stmt);
-  return { key: w.p.join(''), values: w.values, bindIndex: w.bindIndex };
+  const deferred = w.deferred;
+  if (deferred === undefined)
+    return { key: w.p.join(''), values: w.values, bindIndex: w.bindIndex };
+  let index: Map<BindNode, number> | undefined;
+  return {
+    key: w.p.join(''),
+    values: w.values,
+    get bindIndex() {
+      if (index === undefined) {
+        index = w.bindIndex ?? new Map<BindNode, number>();
+        for (const { rows, start } of deferred) {
+          let i = start;
+          for (const row of rows) for (const cell of row) index.set(cell as BindNode, i++);
+        }
+      }
+      return index;
+    },
+  };
 }

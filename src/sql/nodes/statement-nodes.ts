@@ -50,6 +50,13 @@ export interface InsertNode {
   readonly table: AnyTable;
   readonly columns: readonly AnyColumn[];
   readonly rows: readonly (readonly ExprNode[])[];
+  /**
+   * Set when every cell of `rows` is a bind node with an embedded value made by `values()`
+   * for this statement alone (a plain value or a constant column default, typed by its
+   * column, never shared with another node): those values, row by row. The cache key then
+   * describes the rows by count and column types instead of node by node.
+   */
+  readonly freshValues?: readonly unknown[] | undefined;
   readonly select: SelectNode | undefined;
   readonly returning: readonly ExprNode[];
   readonly conflict: ConflictClause | undefined;

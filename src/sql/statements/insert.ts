@@ -5,8 +5,8 @@
  */
 import { ArgumentError } from '../../errors.js';
 import { ColumnExpression } from '../expressions/expression.js';
-import { coerceCondition } from '../expressions/coercions.js';
-import type { ExprNode } from '../nodes/expression-nodes.js';
+import { coerceCondition, isExpression } from '../expressions/coercions.js';
+import type { BindNode, ExprNode } from '../nodes/expression-nodes.js';
 import type { InsertNode } from '../nodes/statement-nodes.js';
 import type { AnyColumn } from '../schema/column.js';
 import type { ColumnMap, Table } from '../schema/table.js';
@@ -83,6 +83,15 @@ function allColumnsNode(table: Table<string, ColumnMap>): InsertNode {
   };
 }
 
+/** The node for a value a row leaves out: the column's default, else an error. */
+function missingCell(col: AnyColumn, row: number): BindNode {
+  if (col.default !== undefined) return defaultNode(col, col.default);
+  throw new ArgumentError(
+    `insert().values(): row ${row + 1} has no value for ${String(col)}, which other rows set; ` +
+      'give every row the same keys (null for NULL), or insert them separately.',
+  );
+}
+
 /**
  * An INSERT statement.
  *
@@ -117,18 +126,26 @@ export class Insert<
     const given = [...keys].map((k) => columnByKey(table, k, 'insert().values()'));
     const defaulted = table.columns.filter((c) => c.default !== undefined && !given.includes(c));
     const columns = [...given, ...defaulted].sort((a, b) => a.position - b.position);
+    // Values as given, row by row, while every cell is a fresh bind with a value.
+    let fresh: unknown[] | undefined = new Array<unknown>(list.length * columns.length);
+    let at = 0;
     const nodes = list.map((row, i) =>
       columns.map((col) => {
         const value = Object.hasOwn(row, col.key) ? row[col.key] : undefined;
-        if (value !== undefined) return valueFor(col, value);
-        if (col.default !== undefined) return defaultNode(col, col.default);
-        throw new ArgumentError(
-          `insert().values(): row ${i + 1} has no value for ${String(col)}, which other rows set; ` +
-            'give every row the same keys (null for NULL), or insert them separately.',
-        );
+        if (value === undefined) {
+          const cell = missingCell(col, i);
+          if (fresh !== undefined && cell.hasValue && cell.generate === undefined) {
+            fresh[at++] = cell.value;
+          } else fresh = undefined;
+          return cell;
+        }
+        // Expressions are the caller's nodes (maybe shared): key them node by node.
+        if (typeof value === 'object' && value !== null && isExpression(value)) fresh = undefined;
+        else if (fresh !== undefined) fresh[at++] = value;
+        return valueFor(col, value);
       }),
     );
-    return this.withNode({ columns, rows: nodes, select: undefined });
+    return this.withNode({ columns, rows: nodes, freshValues: fresh, select: undefined });
   }
 
   /** `INSERT INTO t (columns) SELECT …`. */
@@ -144,7 +161,12 @@ export class Insert<
         `fromSelect(): ${columns.length} column(s) but the select() has ${select.node.columns.length}.`,
       );
     }
-    return this.withNode({ columns: [...columns], rows: [], select: select.node });
+    return this.withNode({
+      columns: [...columns],
+      rows: [],
+      freshValues: undefined,
+      select: select.node,
+    });
   }
 
   /** RETURNING the given columns (PostgreSQL, SQLite, MariaDB). */
