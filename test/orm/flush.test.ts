@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { StaleDataError } from '../../src/errors.js';
+import { ArgumentError, StaleDataError } from '../../src/errors.js';
 import { MetaData, select, type AnyColumn } from '../../src/sql/index.js';
 import { Model, inspect } from '../../src/orm/index.js';
 import { describeOrm, logStatements } from './helpers.js';
@@ -48,6 +48,25 @@ class Doc extends Model(docs, { versionId: 'version' }) {}
 
 describeOrm('flush', metadata, (ctx) => {
   const { it } = ctx;
+
+  it('refuses an attribute set to undefined at flush, naming the attribute and the fix', async () => {
+    const s = ctx.Session({ expireOnCommit: false });
+    const u = new User({ name: 'a', age: 1 });
+    s.add(u);
+    await s.commit();
+    u.age = undefined as unknown as number;
+    const err = await s.flush().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArgumentError);
+    expect((err as Error).message).toMatch(/Value of User\.age is undefined .*assign null/);
+    await s.rollback();
+    u.age = null;
+    await s.commit();
+    const [age] = await ctx.engine.begin(async (conn) =>
+      (await conn.execute(select(users.c.age).where(users.c.id.eq(u.id)))).scalars().all(),
+    );
+    expect(age).toBeNull();
+    await s.close();
+  });
 
   it('updates only the changed columns, and nothing for unchanged objects', async () => {
     const s = ctx.Session({ expireOnCommit: false });

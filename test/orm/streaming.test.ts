@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { MetaData, insert, select } from '../../src/sql/index.js';
-import { Model } from '../../src/orm/index.js';
+import { Model, inspect } from '../../src/orm/index.js';
 import { collectGarbage } from './unit/fixtures.js';
 import { describeOrm } from './helpers.js';
 
@@ -42,6 +42,62 @@ describeOrm('streaming', metadata, (ctx) => {
     let m = 0;
     for await (const e of s.query(Event).yieldPer(1000)) if (e.id > 0) m++;
     expect(m).toBe(ROWS);
+    await s.close();
+  });
+
+  it('a stream keeps only its current chunk in the identity map; changed objects stay and are flushed', async () => {
+    const total = 3000;
+    await ctx.engine.begin(async (conn) => {
+      const rows = Array.from({ length: total }, (_, i) => ({ payload: `row ${i}` }));
+      await conn.execute(insert(events).values(rows));
+    });
+    const s = ctx.Session();
+    let changed: Event | undefined;
+    let held: Event | undefined;
+    let untouched: Event | undefined;
+    let index = 0;
+    let maxMapped = 0;
+    for await (const e of s.streamScalars(select(Event).orderBy(Event.c.id), undefined, {
+      yieldPer: 500,
+    })) {
+      if (index === 100) {
+        changed = e;
+        e.payload = 'changed in its chunk';
+      }
+      if (index === 50) untouched = e;
+      if (index === 1200) held = e;
+      maxMapped = Math.max(maxMapped, s.identityMap.approximateSize);
+      index++;
+    }
+    expect(index).toBe(total);
+    // the current chunk plus the one changed object: no garbage collection needed
+    expect(maxMapped).toBeLessThanOrEqual(501);
+    expect(s.identityMap.approximateSize).toBe(1);
+    expect(s.contains(changed!)).toBe(true);
+    expect(s.contains(held!)).toBe(false);
+    expect(inspect(held!).persistent).toBe(true);
+    // an object the caller kept from an earlier chunk rejoins the identity map when changed
+    held!.payload = 'changed after the stream';
+    expect(s.contains(held!)).toBe(true);
+    expect(await s.get(Event, held!.id)).toBe(held);
+    expect(await s.get(Event, changed!.id)).toBe(changed);
+    // a clean object of an earlier chunk is no longer identity-mapped: a new query loads anew
+    const again = await s.get(Event, untouched!.id);
+    expect(again).not.toBe(untouched);
+    expect(again!.payload).toBe(untouched!.payload);
+    await s.commit();
+    const payloads = await ctx.engine.begin(async (conn) =>
+      (
+        await conn.execute(
+          select(events.c.payload)
+            .where(events.c.id.in([changed!.id, held!.id]))
+            .orderBy(events.c.id),
+        )
+      )
+        .scalars()
+        .all(),
+    );
+    expect(payloads).toEqual(['changed in its chunk', 'changed after the stream']);
     await s.close();
   });
 

@@ -16,7 +16,7 @@ import { mapperOfClass } from '../mapping/registry.js';
 import type { Mapper } from '../mapping/mapper.js';
 import { flushSession, hasChanges } from '../session/flush.js';
 import type { Session } from '../session/session.js';
-import { connectionFor, withConnection } from '../session/transactions.js';
+import { activeConnection, connectionFor, withConnection } from '../session/transactions.js';
 import { EntityLoader } from './loading.js';
 
 /** Options of ORM execution (also read from `select(...).executionOptions({...})`). */
@@ -196,16 +196,18 @@ export function loadRows(
 }
 
 /**
- * Streams an ORM SELECT in chunks of `yieldPer` rows; loaded objects are held only weakly by
- * the identity map, so memory stays bounded while the caller drops them.
+ * Streams a SELECT in chunks of `yieldPer` rows, each chunk an array of result tuples
+ * (objects for entities). Objects of a chunk are in the identity map while the caller reads
+ * that chunk and released from it when the next one loads (unless they have unflushed
+ * changes), so memory stays bounded by the chunk size plus what the caller keeps.
  */
-export async function* streamStatement(
+export async function* streamChunks(
   session: Session,
   stmt: Executable,
   params: Record<string, unknown> | undefined,
   yieldPer: number,
   options: OrmExecuteOptions,
-): AsyncGenerator<unknown[], void, undefined> {
+): AsyncGenerator<unknown[][], void, undefined> {
   checkExecutable(stmt);
   if (!Number.isInteger(yieldPer) || yieldPer < 1) {
     throw new ArgumentError(`yieldPer must be a whole number >= 1, got ${String(yieldPer)}`);
@@ -215,19 +217,27 @@ export async function* streamStatement(
   let chunks: AsyncIterator<unknown[][]>;
   try {
     if (isStatementObject(stmt)) await autoflush(session);
-    const conn = await connectionFor(session);
+    const conn = activeConnection(session) ?? (await connectionFor(session));
     chunks = conn.stream(stmt, params, yieldPer)[Symbol.asyncIterator]();
   } finally {
     session._exit();
   }
   const loaders =
-    plan === undefined ? undefined : loadersFor(session, plan, populateExisting(stmt, options));
+    plan === undefined ? undefined : streamLoaders(session, plan, populateExisting(stmt, options));
   try {
     for (let chunk = 0; ; chunk++) {
-      // V8 keeps every WeakRef target alive until the current macrotask ends; a synchronous
-      // driver (SQLite) would run the whole stream in one, so yield one per chunk: then the
-      // objects the caller dropped can be collected and memory stays bounded.
-      if (chunk > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (loaders !== undefined && chunk > 0) {
+        let weak = false;
+        for (const loader of loaders) {
+          if (loader === undefined) continue;
+          loader.releaseChunk();
+          if (loader.weak) weak = true;
+        }
+        // A class with a big identity map holds objects by WeakRef, and V8 keeps every
+        // WeakRef target alive until the current macrotask ends; a synchronous driver
+        // (SQLite) would run the whole stream in one, so yield one per chunk.
+        if (weak) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       session._enter('stream()');
       let next: IteratorResult<unknown[][]>;
       try {
@@ -236,11 +246,22 @@ export async function* streamStatement(
         session._exit();
       }
       if (next.done === true) return;
-      const rows =
-        plan === undefined ? next.value : loadRows(session, plan, next.value, false, loaders);
-      for (const row of rows) yield row;
+      yield plan === undefined ? next.value : loadRows(session, plan, next.value, false, loaders);
     }
   } finally {
+    if (loaders !== undefined) for (const loader of loaders) loader?.releaseChunk();
     await chunks.return?.();
   }
+}
+
+function streamLoaders(
+  session: Session,
+  plan: OrmPlan,
+  populate: boolean,
+): (EntityLoader | undefined)[] {
+  return plan.slots.map((slot) =>
+    slot.entity
+      ? new EntityLoader(session, slot.mapper, slot.positions, plan.width, populate, true)
+      : undefined,
+  );
 }

@@ -3,8 +3,8 @@
  * `merge()` (SQLAlchemy §3.6).
  */
 import { InvalidRequestError, StaleDataError } from '../../errors.js';
-import { identityFromArgument, type Mapper } from '../mapping/mapper.js';
-import { requireMapper, requireState } from '../mapping/registry.js';
+import type { Mapper } from '../mapping/mapper.js';
+import { requireState } from '../mapping/registry.js';
 import { InstanceState, STATE } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import { valuesEqual } from '../state/values.js';
@@ -12,35 +12,15 @@ import type { Session } from '../session/session.js';
 import { attach } from '../session/state-ops.js';
 import { activeConnection, ensureTransaction, withConnection } from '../session/transactions.js';
 import { hasChanges } from '../session/flush.js';
-import { identityParams, selectByIdentity } from '../unit-of-work/statements.js';
+import type { Executable } from '../../sql/executable.js';
+import type { ConnectionLike } from '../session/bind.js';
+import { layoutOf, selectByIdentity } from '../unit-of-work/statements.js';
 import { autoflush } from './execute.js';
 
 /** Options of `get()`. */
 export interface GetOptions {
   /** Reload the object's row even when it is in the identity map, overwriting its state. */
   populateExisting?: boolean;
-}
-
-/** The identity-map hit for `get()`, if a fresh one exists (no I/O). */
-export function identityHit(
-  session: Session,
-  cls: unknown,
-  ident: unknown,
-  options: GetOptions | undefined,
-): {
-  mapper: Mapper;
-  values: unknown[];
-  hit: object | undefined;
-  state: InstanceState | undefined;
-} {
-  const mapper = requireMapper(cls);
-  const values = identityFromArgument(mapper, ident);
-  const state = session.identityMap.get(mapper, mapper.keyOfIdentity(values));
-  let hit: object | undefined;
-  if (state !== undefined && options?.populateExisting !== true) {
-    if (!state.values.includes(EXPIRED)) hit = state.obj;
-  }
-  return { mapper, values, hit, state };
 }
 
 /** `get()` after an identity-map miss: autoflush, then one SELECT by primary key. */
@@ -53,12 +33,13 @@ export async function loadByIdentity(
 ): Promise<object | null> {
   if (session.autoflush && hasChanges(session)) await autoflush(session);
   const stmt = selectByIdentity(mapper);
-  const params = identityParams(mapper, values);
   const conn = activeConnection(session);
   const result =
     conn !== undefined
-      ? await conn.run(stmt, params)
-      : await withConnection(session, (c) => c.run(stmt, params));
+      ? await conn.runPositional(stmt, identityValues(mapper, conn, stmt, values))
+      : await withConnection(session, (c) =>
+          c.runPositional(stmt, identityValues(mapper, c, stmt, values)),
+        );
   const row = result.rows[0];
   if (row === undefined) {
     if (existing !== undefined && existing.session === session && !existing.deleted) {
@@ -71,6 +52,34 @@ export async function loadByIdentity(
     return null;
   }
   return session._loaderFor(mapper, populate).load(row);
+}
+
+/** Placeholder → position in the identity values, per compiled select-by-identity. */
+const identityOrders = new WeakMap<object, Int32Array | null>();
+
+/**
+ * The primary-key values of a select-by-identity laid out by placeholder: `values` itself
+ * when the placeholders are the key columns in key order (always, for one-column keys).
+ */
+function identityValues(
+  mapper: Mapper,
+  conn: ConnectionLike,
+  stmt: Executable,
+  values: readonly unknown[],
+): readonly unknown[] {
+  const names = conn.bindNames(stmt);
+  let order = identityOrders.get(names);
+  if (order === undefined) {
+    const layout = layoutOf(mapper, names);
+    const positions = Int32Array.from(layout.sources, (source) => mapper.pk.indexOf(-1 - source));
+    const inOrder = positions.length === values.length && positions.every((p, i) => p === i);
+    order = inOrder ? null : positions;
+    identityOrders.set(names, order);
+  }
+  if (order === null) return values;
+  const out = new Array<unknown>(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = values[order[i]!];
+  return out;
 }
 
 /** `refresh(obj, attributeNames?)`. */
@@ -96,8 +105,10 @@ export async function refreshObject(
     return i;
   });
   await autoflush(session);
+  const stmt = selectByIdentity(mapper);
+  const ident = state.identityValues();
   const result = await withConnection(session, (conn) =>
-    conn.run(selectByIdentity(mapper), identityParams(mapper, state.identityValues())),
+    conn.runPositional(stmt, identityValues(mapper, conn, stmt, ident)),
   );
   const row = result.rows[0];
   if (row === undefined) {

@@ -27,10 +27,16 @@ export class EntityLoader {
   readonly firesLoaded: boolean;
   /** The session epoch the loader was made in. */
   readonly epoch: number;
+  /**
+   * Streaming only: the objects this loader put in the identity map for the current chunk,
+   * released from it by {@link EntityLoader.releaseChunk} when the next chunk is loaded.
+   */
+  private readonly chunk: InstanceState[] | undefined;
 
   /**
    * @param positions where each attribute of the mapper sits in the row (attribute order)
    * @param rowWidth the number of columns in each row
+   * @param streaming keep track of the objects of each chunk (see `releaseChunk`)
    */
   constructor(
     private readonly session: Session,
@@ -38,6 +44,7 @@ export class EntityLoader {
     private readonly positions: readonly number[],
     rowWidth: number,
     private readonly populateExisting: boolean,
+    streaming = false,
   ) {
     this.bucket = session.identityMap.bucket(mapper);
     this.proto = mapper.prototype;
@@ -45,6 +52,34 @@ export class EntityLoader {
     this.pkPositions = mapper.pk.map((i) => positions[i]!);
     this.firesLoaded = session.events.has('loadedAsPersistent');
     this.epoch = session.epoch;
+    this.chunk = streaming ? [] : undefined;
+  }
+
+  /** True when the identity map holds this class's objects weakly (a big bucket). */
+  get weak(): boolean {
+    return this.bucket.weak;
+  }
+
+  /**
+   * Streaming: takes the previous chunk's objects out of the identity map, unless they have
+   * changes to flush (those stay, held by the session's dirty/deleted sets). They stay
+   * attached to the session: a change to one puts it back in the identity map. Keeping a
+   * stream's objects only for their chunk bounds its memory without a `WeakRef` per row.
+   */
+  releaseChunk(): void {
+    const chunk = this.chunk;
+    if (chunk === undefined || chunk.length === 0) return;
+    const session = this.session;
+    if (this.epoch === session.epoch) {
+      const bucket = this.bucket;
+      const deleted = session._deleted;
+      for (let i = 0; i < chunk.length; i++) {
+        const s = chunk[i]!;
+        if (s.modified || s.deleted || s.session !== session || deleted.has(s)) continue;
+        bucket.delete(s.key!, s);
+      }
+    }
+    chunk.length = 0;
   }
 
   /** The object for one row, or null when the row has no identity (outer join). */
@@ -76,6 +111,7 @@ export class EntityLoader {
     state.session = this.session;
     obj[STATE] = state;
     this.bucket.set(key, state);
+    if (this.chunk !== undefined) this.chunk.push(state);
     if (this.firesLoaded)
       dispatchSync(this.session.events, 'loadedAsPersistent', this.session, obj);
     return obj;

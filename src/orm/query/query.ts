@@ -21,6 +21,7 @@ import type { Mapper } from '../mapping/mapper.js';
 import { mapperOfClass } from '../mapping/registry.js';
 import type { Session } from '../session/session.js';
 import { bulkDelete, bulkUpdate, type BulkOptions } from './bulk.js';
+import { streamChunks } from './execute.js';
 
 /** What `session.query(...)` takes: mapped classes, columns or expressions, tables. */
 export type QueryEntity =
@@ -235,11 +236,13 @@ export class Query<T> implements AsyncIterable<T> {
       for (const item of await this.all()) yield item;
       return;
     }
-    const rows = this.session.stream(this.state.stmt, undefined, {
-      yieldPer: this.state.yieldPer,
+    const chunks = streamChunks(this.session, this.state.stmt, undefined, this.state.yieldPer, {
       populateExisting: this.state.populateExisting,
     });
-    for await (const row of rows) yield (this.entityMapper === undefined ? row : row[0]) as T;
+    const whole = this.entityMapper === undefined;
+    for await (const chunk of chunks) {
+      for (let i = 0; i < chunk.length; i++) yield (whole ? chunk[i] : chunk[i]![0]) as T;
+    }
   }
 
   private primaryMapper(what: string): Mapper {

@@ -5,6 +5,7 @@
 import { ArgumentError, UnboundExecutionError } from '../../errors.js';
 import type { Connection } from '../../engine/connection.js';
 import type { Engine } from '../../engine/engine.js';
+import type { Result } from '../../engine/result.js';
 import type { Executable } from '../../sql/executable.js';
 import type { ConnectionLike, EngineLike, ResultLike, TransactionLike } from './bind.js';
 
@@ -12,6 +13,14 @@ import type { ConnectionLike, EngineLike, ResultLike, TransactionLike } from './
 export type Bind = Engine | Connection;
 
 type Params = Record<string, unknown>;
+
+function toResultLike(result: Result<any, any>): ResultLike {
+  return {
+    rows: result.returnsRows ? result.tuples().all() : [],
+    rowCount: result.rowCount,
+    lastInsertId: result.lastInsertId,
+  };
+}
 
 class ConnectionAdapter implements ConnectionLike {
   constructor(readonly conn: Connection) {}
@@ -24,17 +33,35 @@ class ConnectionAdapter implements ConnectionLike {
     return this.conn;
   }
 
+  get engineKey(): object {
+    return this.conn.engine;
+  }
+
   execute(stmt: Executable, params?: Params | readonly Params[]) {
     return this.conn.execute(stmt, params as never);
   }
 
   async run(stmt: Executable, params?: Params | readonly Params[]): Promise<ResultLike> {
-    const result = await this.conn.execute(stmt, params as never);
-    return {
-      rows: result.returnsRows ? result.tuples().all() : [],
-      rowCount: result.rowCount,
-      lastInsertId: result.lastInsertId,
-    };
+    return toResultLike(await this.conn.execute(stmt, params as never));
+  }
+
+  async runPositional(stmt: Executable, values: readonly unknown[]): Promise<ResultLike> {
+    return toResultLike(await this.conn.executePositional(stmt, values));
+  }
+
+  async runPositionalMany(
+    stmt: Executable,
+    valueSets: readonly (readonly unknown[])[],
+  ): Promise<ResultLike> {
+    return toResultLike(await this.conn.executePositionalMany(stmt, valueSets));
+  }
+
+  bindNames(stmt: Executable): readonly (string | undefined)[] {
+    const names = stmt.compile(this.conn.engine.dialect.sql).bindNames;
+    if (names === undefined) {
+      throw new ArgumentError('This statement does not take positional parameters');
+    }
+    return names;
   }
 
   async *stream(

@@ -25,6 +25,11 @@ export interface TransactionLike {
 /** A database connection. */
 export interface ConnectionLike {
   readonly dialect: SqlDialect;
+  /**
+   * One object per engine (the same for every connection of it): a key for facts about the
+   * database server that the unit of work looks up once per engine.
+   */
+  readonly engineKey: object;
   /** Executes a Core statement and returns the engine's own Result. */
   execute(
     stmt: Executable,
@@ -35,6 +40,18 @@ export interface ConnectionLike {
     stmt: Executable,
     params?: Record<string, unknown> | readonly Record<string, unknown>[],
   ): Promise<ResultLike>;
+  /**
+   * One execution with the values laid out by placeholder, in the order of
+   * {@link ConnectionLike.bindNames} (no named-parameter object to build and map back).
+   */
+  runPositional(stmt: Executable, values: readonly unknown[]): Promise<ResultLike>;
+  /** An executemany of positional value lists. */
+  runPositionalMany(
+    stmt: Executable,
+    valueSets: readonly (readonly unknown[])[],
+  ): Promise<ResultLike>;
+  /** The bind name of each placeholder of `stmt` as compiled for this connection. */
+  bindNames(stmt: Executable): readonly (string | undefined)[];
   /** Streams positional rows in chunks of at most `chunkSize`. */
   stream(
     stmt: Executable,

@@ -6,6 +6,8 @@
 import { FlushError, InvalidRequestError } from '../../errors.js';
 import { dispatch, dispatchSync, type FlushContext } from '../events.js';
 import { isNullKeyPart, type IdentityKey } from '../mapping/identity-key.js';
+import type { IdentityBucket } from '../identity-map.js';
+import type { Mapper } from '../mapping/mapper.js';
 import type { InstanceState } from '../state/instance-state.js';
 import { persist } from '../unit-of-work/persister.js';
 import { planFlush } from '../unit-of-work/plan.js';
@@ -118,13 +120,23 @@ function finalize(
   const t = session._transaction!;
   const map = session.identityMap;
   const deletedSet = new Set(deleted);
+  const pending = session._new;
+  const added = t.new;
+  let mapper: Mapper | undefined;
+  let bucket: IdentityBucket | undefined;
   for (let i = 0; i < inserted.length; i++) {
     const s = inserted[i]!;
-    s.key = keys[i];
+    const key = keys[i]!;
+    s.key = key;
     s.commitChanges();
-    map.add(s);
-    session._new.delete(s);
-    t.new.add(s);
+    // Flushes insert rows of one class in runs: look its bucket up once per run.
+    if (s.mapper !== mapper) {
+      mapper = s.mapper;
+      bucket = map.bucket(mapper);
+    }
+    bucket!.set(key, s);
+    pending.delete(s);
+    added.add(s);
   }
   for (const s of dirty) {
     session._dirty.delete(s);

@@ -165,7 +165,24 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
 
   /** Adds every instance of `objs`. */
   addAll(objs: Iterable<object>): void {
-    for (const obj of objs) attach(this.self, requireState(obj));
+    const session = this.self;
+    // New objects without lifecycle listeners (the bulk case) skip the per-object checks of
+    // attach(): the session's own check runs once, before the first one is added.
+    const fast = !this.events.has('transientToPending');
+    let checked = false;
+    for (const obj of objs) {
+      const state = requireState(obj);
+      if (fast && state.key === undefined && state.session === undefined) {
+        if (!checked) {
+          this._beforeStateChange();
+          checked = true;
+        }
+        state.session = session;
+        this._new.add(state);
+      } else {
+        attach(session, state);
+      }
+    }
   }
 
   /**
@@ -396,6 +413,10 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
   onModified(state: InstanceState): void {
     this._beforeStateChange();
     this._dirty.add(state);
+    // An object a stream released from the identity map (or a weak entry that was swept)
+    // rejoins it, unless the row has been loaded into another object since.
+    const map = this.identityMap;
+    if (!state.deleted && map.get(state.mapper, state.key!) === undefined) map.add(state);
   }
 
   /** @internal Checks before any change of session state: closed, closed scope, autobegin. */

@@ -8,9 +8,8 @@ import type { Result, ScalarResult } from '../../engine/result.js';
 import type { Executable } from '../../sql/executable.js';
 import type { RowOf } from '../../sql/statements/statement.js';
 import type { MappedClass } from '../mapping/model.js';
-import { executeStatement, streamStatement, type OrmExecuteOptions } from '../query/execute.js';
+import { executeStatement, streamChunks, type OrmExecuteOptions } from '../query/execute.js';
 import {
-  identityHit,
   loadByIdentity,
   mergeObject,
   refreshObject,
@@ -18,7 +17,10 @@ import {
   type MergeOptions,
 } from '../query/identity-ops.js';
 import { Query, type QueryEntity, type QueryResultOf } from '../query/query.js';
+import { identityFromArgument } from '../mapping/mapper.js';
+import { requireMapper } from '../mapping/registry.js';
 import { stateOf } from '../state/instance-state.js';
+import { EXPIRED } from '../state/sentinels.js';
 import { SessionCore } from './session-core.js';
 import * as tx from './transactions.js';
 
@@ -104,24 +106,23 @@ export class Session extends SessionCore {
 
   /**
    * Streams the rows of a statement in chunks of `yieldPer` (server-side cursor where the
-   * driver has one). Objects are held only weakly by the identity map, so a stream over
-   * millions of rows keeps memory bounded as long as the caller drops them.
+   * driver has one). A chunk's objects are in the identity map while it is read and leave it
+   * when the next chunk loads (unless changed), so a stream over millions of rows keeps memory
+   * bounded as long as the caller drops them.
    *
    * @example
    * ```ts
    * for await (const [user] of session.stream(select(User), undefined, { yieldPer: 500 })) { … }
    * ```
    */
-  stream<S extends Executable>(
+  async *stream<S extends Executable>(
     stmt: S,
     params?: Params,
     options: OrmExecuteOptions & { yieldPer?: number } = {},
   ): AsyncGenerator<TupleOf<S>, void, undefined> {
-    return streamStatement(this, stmt, params, options.yieldPer ?? 1000, options) as AsyncGenerator<
-      TupleOf<S>,
-      void,
-      undefined
-    >;
+    for await (const chunk of streamChunks(this, stmt, params, options.yieldPer ?? 1000, options)) {
+      for (let i = 0; i < chunk.length; i++) yield chunk[i] as TupleOf<S>;
+    }
   }
 
   /** Like {@link Session.stream}, yielding the first column (the objects of `select(User)`). */
@@ -130,7 +131,9 @@ export class Session extends SessionCore {
     params?: Params,
     options: OrmExecuteOptions & { yieldPer?: number } = {},
   ): AsyncGenerator<FirstOf<S>, void, undefined> {
-    for await (const row of this.stream(stmt, params, options)) yield row[0] as FirstOf<S>;
+    for await (const chunk of streamChunks(this, stmt, params, options.yieldPer ?? 1000, options)) {
+      for (let i = 0; i < chunk.length; i++) yield chunk[i]![0] as FirstOf<S>;
+    }
   }
 
   /**
@@ -148,17 +151,26 @@ export class Session extends SessionCore {
     ident: unknown,
     options?: GetOptions,
   ): Promise<InstanceType<C> | null> {
-    const found = identityHit(this, cls, ident, options);
-    if (found.hit !== undefined) return found.hit as InstanceType<C>;
+    const mapper = requireMapper(cls);
+    // A number or string for a one-column key: no identity array until the database is asked.
+    const simple =
+      mapper.pk.length === 1 && (typeof ident === 'number' || typeof ident === 'string');
+    const values = simple ? undefined : identityFromArgument(mapper, ident);
+    const key = values === undefined ? (ident as number | string) : mapper.keyOfIdentity(values);
+    const state = this.identityMap.get(mapper, key);
+    const populate = options?.populateExisting === true;
+    if (state !== undefined && !populate && !state.values.includes(EXPIRED)) {
+      return state.obj as InstanceType<C>;
+    }
     this._enter('get()');
     try {
       tx.checkUsable(this);
       return (await loadByIdentity(
         this,
-        found.mapper,
-        found.values,
-        found.state,
-        options?.populateExisting === true,
+        mapper,
+        values ?? [ident],
+        state,
+        populate,
       )) as InstanceType<C> | null;
     } finally {
       this._exit();

@@ -108,7 +108,7 @@ export function detachAll(session: Session): void {
   const events = session.events;
   const detachedEvent = events.has('persistentToDetached');
   const pendingEvent = events.has('pendingToTransient');
-  const persistent = detachedEvent ? [...session.identityMap.allStates()] : [];
+  const persistent = detachedEvent ? session.identityMap.allStates() : [];
   const pending = pendingEvent ? [...session._new] : [];
   for (let t = session._transaction; t !== undefined; t = t.parent) {
     for (const s of t.deleted) {

@@ -6,11 +6,10 @@
  *   limit allows (at most {@link MAX_INSERT_ROWS}). Generated values (autoincrement keys,
  *   server defaults) come back through `RETURNING` where the dialect has it; rows are matched
  *   to objects by sorting on an autoincrement key (keys from one statement increase in VALUES
- *   order) or by the primary key given. Without RETURNING (MySQL) an autoincrement key is
- *   `LAST_INSERT_ID()` plus the row index: MySQL assigns consecutive values to the rows of one
- *   multi-row INSERT whose row count is known in advance ("simple inserts", for every
- *   `innodb_autoinc_lock_mode`) when `auto_increment_increment` is 1, its default. Server
- *   defaults that cannot be read back are left expired.
+ *   order) or by the primary key given. Where the rows of one statement get consecutive keys
+ *   (see `insert-keys.ts`), an autoincrement key is derived from the driver's last insert id
+ *   instead; without RETURNING and without that guarantee, rows are inserted one per
+ *   statement. Server defaults that cannot be read back are left expired.
  * - UPDATE: one prepared statement per set of changed columns, executed for all its rows
  *   (executemany); the matched-row count must equal the number of rows, else StaleDataError.
  * - DELETE: `WHERE pk IN (…)` batches for single-column keys; per-row executemany for
@@ -18,11 +17,13 @@
  */
 import { FlushError, StaleDataError } from '../../errors.js';
 import type { Mapper } from '../mapping/mapper.js';
-import type { ConnectionLike } from '../session/bind.js';
+import type { Executable } from '../../sql/executable.js';
+import type { ConnectionLike, ResultLike } from '../session/bind.js';
 import type { InstanceState } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import { keyPart } from '../mapping/identity-key.js';
 import { emitWarning } from '../warnings.js';
+import { multiRowInsertIdPosition } from './insert-keys.js';
 import * as stmts from './statements.js';
 import type { DeleteStep, FlushStep, InsertStep, UpdateStep } from './plan.js';
 
@@ -49,26 +50,34 @@ async function insert(step: InsertStep, conn: ConnectionLike): Promise<void> {
   const autoPk = autoincrementKey(mapper, generated);
   let batch = rowsPerStatement(conn, columns.length);
   let returning: readonly number[] = [];
-  // Where the driver's lastInsertId sits in a multi-row INSERT (SQLite: the last row, MySQL:
-  // the first). When the key is the only generated value, arithmetic on it is much cheaper
-  // than RETURNING (SQLite: 4–8 ms instead of 17 ms for 10,000 rows).
+  // When the key is the only generated value (or nothing else can read values back), deriving
+  // the keys from the driver's last insert id is much cheaper than RETURNING (SQLite: 4–8 ms
+  // instead of 17 ms for 10,000 rows) — where the keys of one statement are consecutive.
   const idPosition =
-    dialect.insertIdOfMultiRow ?? (dialect.supportsReturning ? undefined : 'first');
-  const keyOnly = autoPk >= 0 && generated.length === 1 && idPosition !== undefined;
-  if (generated.length > 0 && dialect.supportsReturning && !keyOnly) {
-    // Match RETURNING rows to objects: by a generated autoincrement key (sorted), or by the
-    // primary key given in VALUES; otherwise one row per statement is the only safe way.
-    if (autoPk >= 0) returning = generated;
-    else if (mapper.pk.every((i) => columns.includes(i))) returning = [...mapper.pk, ...generated];
-    else {
-      returning = generated;
+    autoPk >= 0 && (generated.length === 1 || !dialect.supportsReturning)
+      ? await multiRowInsertIdPosition(conn)
+      : undefined;
+  if (idPosition === undefined && generated.length > 0) {
+    if (dialect.supportsReturning) {
+      // Match RETURNING rows to objects: by a generated autoincrement key (sorted), or by the
+      // primary key given in VALUES; otherwise one row per statement is the only safe way.
+      if (autoPk >= 0) returning = generated;
+      else if (mapper.pk.every((i) => columns.includes(i)))
+        returning = [...mapper.pk, ...generated];
+      else {
+        returning = generated;
+        batch = 1;
+      }
+    } else if (autoPk >= 0) {
+      // Keys of one statement may interleave with other sessions' (MySQL's interleaved
+      // lock mode): one row per statement, whose last insert id is its own key.
       batch = 1;
     }
   }
   for (let start = 0; start < states.length; start += batch) {
     const rows = states.slice(start, start + batch);
-    const entry = stmts.insertStatement(mapper, columns, rows.length, returning);
-    const result = await conn.run(entry.stmt, stmts.insertParams(entry, rows, columns));
+    const stmt = stmts.insertStatement(mapper, columns, rows.length, returning);
+    const result = await runBatch(conn, mapper, stmt, rows);
     if (returning.length > 0) {
       assignReturned(mapper, rows, returning, autoPk, result.rows);
     } else if (autoPk >= 0) {
@@ -187,24 +196,22 @@ async function update(step: UpdateStep, conn: ConnectionLike): Promise<void> {
     let matched = 0;
     for (let start = 0; start < states.length; start += batch) {
       const rows = states.slice(start, start + batch);
-      const result =
+      const stmt =
         rows.length === 1
-          ? await conn.run(
-              stmts.updateStatement(mapper, columns, false),
-              stmts.updateParams(rows[0]!, columns, false),
-            )
-          : await conn.run(
-              stmts.updateManyStatement(mapper, columns, rows.length),
-              stmts.updateManyParams(rows, columns),
-            );
+          ? stmts.updateStatement(mapper, columns, false)
+          : stmts.updateManyStatement(mapper, columns, rows.length);
+      const result = await runBatch(conn, mapper, stmt, rows);
       matched = matched < 0 || result.rowCount < 0 ? -1 : matched + result.rowCount;
     }
     checkCount('UPDATE', 'update', mapper, states.length, matched, false, true);
     return;
   }
-  const stmt = stmts.updateStatement(mapper, columns, versioned);
-  const params = states.map((s) => stmts.updateParams(s, columns, versioned));
-  const result = await conn.run(stmt, params.length === 1 ? params[0] : params);
+  const result = await runEach(
+    conn,
+    mapper,
+    stmts.updateStatement(mapper, columns, versioned),
+    states,
+  );
   checkCount('UPDATE', 'update', mapper, states.length, result.rowCount, versioned, true);
 }
 
@@ -219,9 +226,11 @@ async function remove(step: DeleteStep, conn: ConnectionLike): Promise<void> {
     let known = true;
     for (let start = 0; start < states.length; start += batch) {
       const rows = states.slice(start, start + batch);
-      const result = await conn.run(
+      const result = await runBatch(
+        conn,
+        mapper,
         stmts.deleteInStatement(mapper, rows.length),
-        stmts.deleteInParams(rows),
+        rows,
       );
       if (result.rowCount < 0) known = false;
       matched += result.rowCount;
@@ -229,10 +238,33 @@ async function remove(step: DeleteStep, conn: ConnectionLike): Promise<void> {
     checkCount('DELETE', 'delete', mapper, states.length, known ? matched : -1, false, false);
     return;
   }
-  const stmt = stmts.deleteStatement(mapper, versioned);
-  const params = states.map((s) => stmts.deleteParams(s, versioned));
-  const result = await conn.run(stmt, params.length === 1 ? params[0] : params);
+  const result = await runEach(conn, mapper, stmts.deleteStatement(mapper, versioned), states);
   checkCount('DELETE', 'delete', mapper, states.length, result.rowCount, versioned, versioned);
+}
+
+/** Runs a statement over a batch of rows (one execution, values laid out by position). */
+function runBatch(
+  conn: ConnectionLike,
+  mapper: Mapper,
+  stmt: Executable,
+  states: readonly InstanceState[],
+): Promise<ResultLike> {
+  const layout = stmts.layoutOf(mapper, conn.bindNames(stmt));
+  return conn.runPositional(stmt, stmts.fillValues(layout, states));
+}
+
+/** Runs a one-row statement for each of `states` (executemany when there are several). */
+function runEach(
+  conn: ConnectionLike,
+  mapper: Mapper,
+  stmt: Executable,
+  states: readonly InstanceState[],
+): Promise<ResultLike> {
+  const layout = stmts.layoutOf(mapper, conn.bindNames(stmt));
+  if (states.length === 1) return conn.runPositional(stmt, stmts.fillValues(layout, states));
+  const sets = new Array<unknown[]>(states.length);
+  for (let i = 0; i < states.length; i++) sets[i] = stmts.fillValues(layout, states, i);
+  return conn.runPositionalMany(stmt, sets);
 }
 
 function checkCount(

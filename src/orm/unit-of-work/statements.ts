@@ -1,9 +1,11 @@
 /**
  * The statements the unit of work executes, built with the SQL layer from named bind
  * parameters and cached per mapper and shape. A shape (which columns, how many rows) is
- * built and compiled once; later flushes of the same shape only build a parameter object, so
- * the compile cost never recurs.
+ * built and compiled once. The bind names say where each value comes from (`r<row>_<attr>`,
+ * `k<row>`, `w<attr>`…), so the placeholders' layout is worked out once per compiled shape
+ * ({@link layoutOf}) and each flush only fills one flat array of values by position.
  */
+import { ArgumentError, InvalidRequestError } from '../../errors.js';
 import { and, bindParam, caseWhen } from '../../sql/expressions/operators.js';
 import type { Executable } from '../../sql/executable.js';
 import type { AnyColumn } from '../../sql/schema/column.js';
@@ -17,13 +19,6 @@ import type { InstanceState } from '../state/instance-state.js';
 /** Statements kept per mapper; old shapes are dropped beyond this many. */
 const MAX_SHAPES = 256;
 
-/** A cached multi-row INSERT and its bind names. */
-export interface InsertEntry {
-  readonly stmt: Executable;
-  /** Bind names by row, then by column. */
-  readonly names: readonly (readonly string[])[];
-}
-
 const caches = new WeakMap<Mapper, Map<string, unknown>>();
 
 function cached<T>(mapper: Mapper, key: string, build: () => T): T {
@@ -35,11 +30,6 @@ function cached<T>(mapper: Mapper, key: string, build: () => T): T {
   if (cache.size >= MAX_SHAPES) cache.delete(cache.keys().next().value as string);
   cache.set(key, made);
   return made;
-}
-
-/** The internalized copy of a string: property writes with it skip a string-table lookup. */
-function intern(name: string): string {
-  return Object.keys({ [name]: 0 })[0]!;
 }
 
 function columnOf(mapper: Mapper, index: number): AnyColumn {
@@ -56,20 +46,13 @@ export function insertStatement(
   columns: readonly number[],
   rows: number,
   returning: readonly number[],
-): InsertEntry {
+): Executable {
   const key = `i:${columns.join(',')}:${rows}:${returning.join(',')}`;
   return cached(mapper, key, () => {
-    const names: string[][] = [];
     const values: Record<string, unknown>[] = [];
     for (let r = 0; r < rows; r++) {
-      const rowNames: string[] = [];
       const row: Record<string, unknown> = {};
-      for (const c of columns) {
-        const name = intern(`r${r}_${c}`);
-        rowNames.push(name);
-        row[mapper.keys[c]!] = bindParam(name);
-      }
-      names.push(rowNames);
+      for (const c of columns) row[mapper.keys[c]!] = bindParam(`r${r}_${c}`);
       values.push(row);
     }
     let stmt = insert(tableOf(mapper)).values(values as never) as unknown as {
@@ -78,23 +61,8 @@ export function insertStatement(
     if (returning.length > 0) {
       stmt = stmt.returning(...returning.map((i) => columnOf(mapper, i))) as typeof stmt;
     }
-    return { stmt, names };
+    return stmt;
   });
-}
-
-/** The parameters of an INSERT of `states` (built by {@link insertStatement}'s shape). */
-export function insertParams(
-  entry: InsertEntry,
-  states: readonly InstanceState[],
-  columns: readonly number[],
-): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  for (let r = 0; r < states.length; r++) {
-    const values = states[r]!.values;
-    const names = entry.names[r]!;
-    for (let j = 0; j < columns.length; j++) params[names[j]!] = values[columns[j]!];
-  }
-  return params;
 }
 
 function pkCondition(mapper: Mapper, versioned: boolean): unknown {
@@ -131,13 +99,12 @@ export function updateManyStatement(
 ): Executable {
   return cached(mapper, `um:${columns.join(',')}:${rows}`, () => {
     const pkCol = columnOf(mapper, mapper.pk[0]!);
-    const keys = Array.from({ length: rows }, (_, r) => intern(`k${r}`));
+    const keys = Array.from({ length: rows }, (_, r) => `k${r}`);
     const values: Record<string, unknown> = {};
     for (const c of columns) {
       const col = columnOf(mapper, c);
       const whens = keys.map(
-        (k, r) =>
-          [pkCol.eq(bindParam(k)), bindParam(intern(`v${r}_${c}`), { type: col.type })] as const,
+        (k, r) => [pkCol.eq(bindParam(k)), bindParam(`v${r}_${c}`, { type: col.type })] as const,
       );
       values[mapper.keys[c]!] = caseWhen(whens as never, { else: col as never });
     }
@@ -145,34 +112,6 @@ export function updateManyStatement(
       .values(values as never)
       .where(pkCol.in(keys.map((k) => bindParam(k)) as never));
   });
-}
-
-/** The parameters of an {@link updateManyStatement}. */
-export function updateManyParams(
-  states: readonly InstanceState[],
-  columns: readonly number[],
-): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  for (let r = 0; r < states.length; r++) {
-    const s = states[r]!;
-    params[`k${r}`] = s.committedValue(s.mapper.pk[0]!);
-    for (const c of columns) params[`v${r}_${c}`] = s.values[c];
-  }
-  return params;
-}
-
-/** The parameters of one row's UPDATE. */
-export function updateParams(
-  state: InstanceState,
-  columns: readonly number[],
-  versioned: boolean,
-): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  const values = state.values;
-  for (const c of columns) params[`s${c}`] = values[c];
-  for (const i of state.mapper.pk) params[`w${i}`] = state.committedValue(i);
-  if (versioned) params.wv = state.committedValue(state.mapper.versionIndex);
-  return params;
 }
 
 /** `DELETE FROM t WHERE pk IN (…)` for `count` rows (single-column keys). */
@@ -183,29 +122,11 @@ export function deleteInStatement(mapper: Mapper, count: number): Executable {
   });
 }
 
-/** The parameters of a {@link deleteInStatement}. */
-export function deleteInParams(states: readonly InstanceState[]): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  for (let k = 0; k < states.length; k++) {
-    const s = states[k]!;
-    params[`k${k}`] = s.committedValue(s.mapper.pk[0]!);
-  }
-  return params;
-}
-
 /** `DELETE FROM t WHERE <pk> [AND <version>]` for one row (executemany). */
 export function deleteStatement(mapper: Mapper, versioned: boolean): Executable {
   return cached(mapper, `d:${versioned}`, () =>
     deleteFrom(tableOf(mapper)).where(pkCondition(mapper, versioned) as never),
   );
-}
-
-/** The parameters of one row's DELETE. */
-export function deleteParams(state: InstanceState, versioned: boolean): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  for (const i of state.mapper.pk) params[`w${i}`] = state.committedValue(i);
-  if (versioned) params.wv = state.committedValue(state.mapper.versionIndex);
-  return params;
 }
 
 /** `SELECT <all columns> FROM t WHERE <pk>` with binds `w<i>`, for `get()` and `refresh()`. */
@@ -215,23 +136,86 @@ export function selectByIdentity(mapper: Mapper): Executable {
   );
 }
 
-/** The parameters of {@link selectByIdentity} for primary-key values `ident`. */
-export function identityParams(mapper: Mapper, ident: readonly unknown[]): Record<string, unknown> {
-  const names = bindNames(mapper);
-  if (names.length === 1) return { [names[0]!]: ident[0] };
-  const params: Record<string, unknown> = {};
-  for (let j = 0; j < names.length; j++) params[names[j]!] = ident[j];
-  return params;
+/**
+ * Where the value of each placeholder of a unit-of-work statement comes from: a row of the
+ * batch, and an attribute's current value or its value in the database (for WHERE clauses).
+ */
+export interface Layout {
+  /** The batch row of each placeholder. */
+  readonly rows: Int32Array;
+  /** Per placeholder: an attribute index (its current value), or `-1 - index` (its old value). */
+  readonly sources: Int32Array;
 }
 
-const pkBindNames = new WeakMap<Mapper, readonly string[]>();
+const layouts = new WeakMap<Mapper, WeakMap<object, Layout>>();
 
-/** The bind names of the primary-key columns (`w<index>`), made once per mapper. */
-function bindNames(mapper: Mapper): readonly string[] {
-  let names = pkBindNames.get(mapper);
-  if (names === undefined) {
-    names = mapper.pk.map((i) => intern(`w${i}`));
-    pkBindNames.set(mapper, names);
+/**
+ * The layout of a statement from its bind names as compiled (`r<row>_<attr>` and
+ * `v<row>_<attr>`: current values; `s<attr>`: current value of row 0; `k<row>`: the row's
+ * key in the database; `w<attr>` / `wv`: row 0's key / version in the database). Worked out
+ * once per compiled shape: the names array is the same object for every execution of it.
+ */
+export function layoutOf(mapper: Mapper, names: readonly (string | undefined)[]): Layout {
+  let byNames = layouts.get(mapper);
+  if (byNames === undefined) layouts.set(mapper, (byNames = new WeakMap()));
+  let layout = byNames.get(names);
+  if (layout === undefined) {
+    layout = parseLayout(mapper, names);
+    byNames.set(names, layout);
   }
-  return names;
+  return layout;
+}
+
+const BIND_NAME = /^(?:[rv](\d+)_(\d+)|k(\d+)|s(\d+)|w(\d+)|(wv))$/;
+
+function parseLayout(mapper: Mapper, names: readonly (string | undefined)[]): Layout {
+  const rows = new Int32Array(names.length);
+  const sources = new Int32Array(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const m = BIND_NAME.exec(names[i] ?? '');
+    if (m === null) {
+      throw new InvalidRequestError(
+        `Unexpected bind parameter '${String(names[i])}' in a unit-of-work statement for ${mapper.toString()}`,
+      );
+    }
+    if (m[1] !== undefined) {
+      rows[i] = Number(m[1]);
+      sources[i] = Number(m[2]);
+    } else if (m[3] !== undefined) {
+      rows[i] = Number(m[3]);
+      sources[i] = -1 - mapper.pk[0]!;
+    } else if (m[4] !== undefined) {
+      sources[i] = Number(m[4]);
+    } else if (m[5] !== undefined) {
+      sources[i] = -1 - Number(m[5]);
+    } else {
+      sources[i] = -1 - mapper.versionIndex;
+    }
+  }
+  return { rows, sources };
+}
+
+/** The positional values of a statement with `layout` for the batch `states` (from `offset`). */
+export function fillValues(
+  layout: Layout,
+  states: readonly InstanceState[],
+  offset = 0,
+): unknown[] {
+  const rows = layout.rows;
+  const sources = layout.sources;
+  const out = new Array<unknown>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const state = states[offset + rows[i]!]!;
+    const source = sources[i]!;
+    const value = source >= 0 ? state.values[source] : state.committedValue(-1 - source);
+    if (value === undefined) throw undefinedValue(state, source >= 0 ? source : -1 - source);
+    out[i] = value;
+  }
+  return out;
+}
+
+function undefinedValue(state: InstanceState, index: number): ArgumentError {
+  return new ArgumentError(
+    `Value of ${state.mapper.name}.${state.mapper.keys[index]!} is undefined on ${state.describe()}: assign null for SQL NULL.`,
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdentityMap } from '../../../src/orm/identity-map.js';
+import { IdentityMap, STRONG_ENTRIES } from '../../../src/orm/identity-map.js';
 import { compositeKey, keyPart } from '../../../src/orm/mapping/identity-key.js';
 import { identityFromArgument } from '../../../src/orm/mapping/mapper.js';
 import { InvalidRequestError } from '../../../src/errors.js';
@@ -54,21 +54,51 @@ describe('identity map', () => {
     expect(map.get(mapper, 1)).toBeUndefined();
   });
 
-  it('holds clean objects weakly so that dropped ones are collected', async () => {
+  it('holds clean objects strongly while a bucket is small', async () => {
+    const map = new IdentityMap();
+    for (let i = 1; i <= 1000; i++) map.add(loaded(mapper, [i, 'x']));
+    await collectGarbage();
+    expect(map.bucket(mapper).weak).toBe(false);
+    expect(map.allStates()).toHaveLength(1000);
+    expect(map.get(mapper, 500)?.values).toEqual([500, 'x']);
+  });
+
+  it('holds clean objects weakly once a bucket outgrows the strong limit, so dropped ones are collected', async () => {
     const map = new IdentityMap();
     const keep = loaded(mapper, [0, 'kept']);
     map.add(keep);
-    for (let i = 1; i <= 5000; i++) map.add(loaded(mapper, [i, 'x']));
+    for (let i = 1; i <= STRONG_ENTRIES + 5000; i++) map.add(loaded(mapper, [i, 'x']));
+    expect(map.bucket(mapper).weak).toBe(true);
     await collectGarbage();
-    expect([...map.allStates()]).toEqual([keep]);
+    expect(map.allStates()).toEqual([keep]);
     expect(map.approximateSize).toBe(1);
+    expect(map.get(mapper, 0)).toBe(keep);
+    expect(map.get(mapper, 1)).toBeUndefined();
   });
 
-  it('sweeps dead entries when a bucket doubles, keeping the map bounded', () => {
+  it('sweeps dead entries when a weak bucket doubles, keeping the map bounded', () => {
     const map = new IdentityMap();
     const bucket = map.bucket(mapper);
-    for (let i = 0; i < 3000; i++) bucket.set(i, loaded(mapper, [i, 'x']));
+    const total = STRONG_ENTRIES + 3000;
+    for (let i = 0; i < total; i++) bucket.set(i, loaded(mapper, [i, 'x']));
     // every entry is alive until the job ends, so the sweep keeps them and raises its threshold
-    expect(bucket.map.size).toBe(3000);
+    expect(bucket.weak).toBe(true);
+    expect(bucket.map.size).toBe(total);
+    expect(bucket.states()).toHaveLength(total);
+  });
+
+  it('removes and expires entries the same way in strong and weak buckets', () => {
+    for (const count of [10, STRONG_ENTRIES + 10]) {
+      const map = new IdentityMap();
+      const states = Array.from({ length: count }, (_, i) => loaded(mapper, [i, 'x']));
+      for (const s of states) map.add(s);
+      map.remove(states[3]!);
+      expect(map.get(mapper, 3)).toBeUndefined();
+      expect(map.contains(states[4]!)).toBe(true);
+      map.expireAll();
+      expect(states[4]!.hasExpired).toBe(true);
+      expect(states[4]!.values[0]).toBe(4);
+      expect(states[3]!.hasExpired).toBe(false);
+    }
   });
 });
