@@ -105,6 +105,63 @@ function sqliteChoices(file: string, admin: Admin): Choice[] {
       ],
     },
     {
+      workload: 'W3 change 1,000 (load included)',
+      variants: [
+        {
+          name: 'a prepared UPDATE per row',
+          setup: fresh(admin, true),
+          run: async () => {
+            const select = db.prepare(`SELECT ${COLUMNS} FROM ${TABLE}`);
+            const update = db.prepare(`UPDATE ${TABLE} SET age = ? WHERE id = ?`);
+            db.transaction(() => {
+              for (const row of select.all() as UserRow[]) {
+                if (isTenth(row.id)) update.run(row.age + 1, row.id);
+              }
+            })();
+          },
+        },
+        {
+          name: 'one UPDATE … FROM (VALUES …)',
+          setup: fresh(admin, true),
+          run: async () => {
+            const select = db.prepare(`SELECT ${COLUMNS} FROM ${TABLE}`);
+            db.transaction(() => {
+              const params: number[] = [];
+              for (const row of select.all() as UserRow[]) {
+                if (isTenth(row.id)) params.push(row.id, row.age + 1);
+              }
+              const values = new Array<string>(params.length / 2).fill('(?, ?)').join(', ');
+              db.prepare(
+                `UPDATE ${TABLE} SET age = v.column2 FROM (VALUES ${values}) AS v WHERE ${TABLE}.id = v.column1`,
+              ).run(params);
+            })();
+          },
+        },
+        {
+          name: 'one UPDATE … SET age = CASE id WHEN …',
+          setup: fresh(admin, true),
+          run: async () => {
+            const select = db.prepare(`SELECT ${COLUMNS} FROM ${TABLE}`);
+            db.transaction(() => {
+              const whens: number[] = [];
+              const ids: number[] = [];
+              for (const row of select.all() as UserRow[]) {
+                if (isTenth(row.id)) {
+                  whens.push(row.id, row.age + 1);
+                  ids.push(row.id);
+                }
+              }
+              const cases = new Array<string>(ids.length).fill('WHEN ? THEN ?').join(' ');
+              const marks = new Array<string>(ids.length).fill('?').join(', ');
+              db.prepare(
+                `UPDATE ${TABLE} SET age = CASE id ${cases} END WHERE id IN (${marks})`,
+              ).run([...whens, ...ids]);
+            })();
+          },
+        },
+      ],
+    },
+    {
       workload: 'W4 10,000 lookups',
       variants: [
         {
@@ -312,6 +369,46 @@ function mariadbChoices(url: string, admin: Admin): { choices: Choice[]; close()
       }
       await conn.commit();
     }),
+    {
+      workload: 'W3 change 1,000 (load included), batched',
+      variants: [
+        {
+          name: 'execute: a prepared UPDATE per row',
+          setup: fresh(admin, true),
+          run: async () => {
+            await conn.beginTransaction();
+            const [rows] = await conn.execute(select, []);
+            for (const row of rows as UserRow[]) {
+              if (isTenth(row.id)) await conn.execute(update, [row.age + 1, row.id]);
+            }
+            await conn.commit();
+          },
+        },
+        {
+          name: 'execute: one UPDATE … SET age = CASE id WHEN …',
+          setup: fresh(admin, true),
+          run: async () => {
+            await conn.beginTransaction();
+            const [rows] = await conn.execute(select, []);
+            const whens: number[] = [];
+            const ids: number[] = [];
+            for (const row of rows as UserRow[]) {
+              if (isTenth(row.id)) {
+                whens.push(row.id, row.age + 1);
+                ids.push(row.id);
+              }
+            }
+            const cases = new Array<string>(ids.length).fill('WHEN ? THEN ?').join(' ');
+            const marks = new Array<string>(ids.length).fill('?').join(', ');
+            await conn.execute(
+              `UPDATE ${TABLE} SET age = CASE id ${cases} END WHERE id IN (${marks})`,
+              [...whens, ...ids],
+            );
+            await conn.commit();
+          },
+        },
+      ],
+    },
     both('W4 2,000 lookups', true, async (mode) => {
       for (const id of lookups) await run(conn, mode, byId, [id]);
     }),

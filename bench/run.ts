@@ -272,7 +272,8 @@ async function main(): Promise<void> {
   const notes = [...new Set(rows.map((r) => r.note).filter(Boolean))];
   for (const note of notes) console.log(`note: ${note}`);
 
-  rmSync(buildDir, { recursive: true, force: true });
+  // Profiles point into the build (its source maps lead back to src/): keep it for them.
+  if (!values.profile) rmSync(buildDir, { recursive: true, force: true });
   mkdirSync(RESULTS, { recursive: true });
   const report = {
     date: new Date().toISOString(),

@@ -118,10 +118,22 @@ export class MariadbRaw implements Side {
     const conn = this.conn;
     await conn.beginTransaction();
     const [rows] = await run(conn, MODE, `SELECT ${COLUMNS} FROM ${TABLE}`, []);
-    const update = `UPDATE ${TABLE} SET age = ? WHERE id = ?`;
+    // One `UPDATE … SET age = CASE id WHEN … END WHERE id IN (…)`: `bench/raw-variants.ts`
+    // measures it 3.8× faster than 1,000 prepared UPDATEs (one round trip instead of 1,000).
+    const whens: number[] = [];
+    const ids: number[] = [];
     for (const row of rows as UserRow[]) {
-      if (isTenth(row.id)) await run(conn, MODE, update, [row.age + 1, row.id]);
+      if (isTenth(row.id)) {
+        whens.push(row.id, row.age + 1);
+        ids.push(row.id);
+      }
     }
+    const cases = new Array<string>(ids.length).fill('WHEN ? THEN ?').join(' ');
+    const marks = new Array<string>(ids.length).fill('?').join(', ');
+    await run(conn, MODE, `UPDATE ${TABLE} SET age = CASE id ${cases} END WHERE id IN (${marks})`, [
+      ...whens,
+      ...ids,
+    ]);
     await conn.commit();
   }
 
