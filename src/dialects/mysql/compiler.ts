@@ -14,9 +14,7 @@ import {
   bytesToBuffer,
   dateToUtcDatetime,
   intToBoolean,
-  jsonStringify,
   toBigint,
-  toBuffer,
   toDecimalString,
   toIntegerString,
   toNumber,
@@ -88,15 +86,10 @@ function bindProcessor(type: AnySqlType): ValueProcessor | null {
       return booleanToInt;
     case 'timestamp':
       return dateToUtcDatetime;
-    case 'json':
-    case 'jsonb':
-      return jsonStringify;
     case 'bigint':
       return bigintToString;
-    case 'bytes':
-      return toBuffer;
     default:
-      return null;
+      return defaultHooks.bindProcessor(type);
   }
 }
 

@@ -8,12 +8,9 @@ import type { DialectCompilerHooks } from '../../sql/compiler/hooks.js';
 import type { ValueProcessor } from '../../sql/executable.js';
 import {
   bigintToString,
-  dateToIso,
   intToBoolean,
   jsonParseIfString,
-  jsonStringify,
   toBigint,
-  toBuffer,
   toDateString,
   toIntegerString,
   toNumber,
@@ -31,20 +28,9 @@ function typeName(type: AnySqlType): string {
   }
 }
 
+// Only what differs from the default hooks; timestamps, JSON and bytes bind as they do there.
 function bindProcessor(type: AnySqlType): ValueProcessor | null {
-  switch (type.kind) {
-    case 'timestamp':
-      return dateToIso;
-    case 'json':
-    case 'jsonb':
-      return jsonStringify;
-    case 'bigint':
-      return bigintToString;
-    case 'bytes':
-      return toBuffer;
-    default:
-      return null;
-  }
+  return type.kind === 'bigint' ? bigintToString : defaultHooks.bindProcessor(type);
 }
 
 function resultProcessor(type: AnySqlType, computed: boolean): ValueProcessor | null {

@@ -9,14 +9,11 @@ import type { ValueProcessor } from '../../sql/executable.js';
 import {
   booleanToInt,
   bytesToBuffer,
-  dateToIso,
   intToBoolean,
   jsonParseIfString,
-  jsonStringify,
   padScale,
   stringToBigint,
   toBigint,
-  toBuffer,
   toDecimalString,
   toIntegerString,
   toNumber,
@@ -65,13 +62,6 @@ function bindProcessor(type: AnySqlType): ValueProcessor | null {
   switch (type.kind) {
     case 'boolean':
       return booleanToInt;
-    case 'timestamp':
-      return dateToIso;
-    case 'json':
-    case 'jsonb':
-      return jsonStringify;
-    case 'bytes':
-      return toBuffer;
     case 'bigint':
       return type.mode === 'string' ? stringToBigint : null;
     case 'numeric': {
@@ -81,7 +71,7 @@ function bindProcessor(type: AnySqlType): ValueProcessor | null {
       return p;
     }
     default:
-      return null;
+      return defaultHooks.bindProcessor(type);
   }
 }
 
