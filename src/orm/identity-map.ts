@@ -98,13 +98,12 @@ export class IdentityBucket {
     return out;
   }
 
-  /** Expires every live state: a plain loop, no iterator or array per entry. */
+  /**
+   * Expires every live state. `forEach` with a shared callback: a `for…of` over the map
+   * allocated an iterator result per entry (commit expires every object of the session).
+   */
   expireAll(): void {
-    if (!this.weak) {
-      for (const state of this.map.values()) (state as InstanceState).expireAll();
-      return;
-    }
-    for (const ref of this.map.values()) (ref as WeakRef<InstanceState>).deref()?.expireAll();
+    this.map.forEach(this.weak ? expireWeakEntry : expireStrongEntry);
   }
 
   /** Switches to weak entries: the bucket outgrew {@link STRONG_ENTRIES}. */
@@ -114,6 +113,14 @@ export class IdentityBucket {
     this.weak = true;
     this.sweepAt = Math.max(MIN_SWEEP, map.size * 2);
   }
+}
+
+function expireStrongEntry(entry: Entry): void {
+  (entry as InstanceState).expireAll();
+}
+
+function expireWeakEntry(entry: Entry): void {
+  (entry as WeakRef<InstanceState>).deref()?.expireAll();
 }
 
 /** One session's identity map, one bucket per mapped class. */

@@ -34,6 +34,19 @@ export interface SqlDialect {
    */
   readonly insertIdOfMultiRow?: 'first' | 'last' | undefined;
   /**
+   * A multi-row INSERT can run inside `WITH … AS (INSERT … RETURNING key)`, so the unit of
+   * work reads back the range of the generated keys (one row) instead of every key.
+   */
+  readonly insertKeyRange?: boolean | undefined;
+  /**
+   * How rows that change the same columns are best updated together (the unit of work
+   * asks): `'per-row'`, one prepared single-row UPDATE executed for every row (in-process
+   * SQLite, where a round trip costs nothing and a batched statement only adds work);
+   * `'case'`, `SET c = CASE WHEN pk = ? THEN ? … END WHERE pk IN (…)` batches; `'values'`,
+   * one `UPDATE … FROM (VALUES …)` join for the whole batch (PostgreSQL). Absent means `'case'`.
+   */
+  readonly batchedUpdate?: 'per-row' | 'case' | 'values' | undefined;
+  /**
    * Compiler hooks and finer capability flags of this flavour (RETURNING per statement kind,
    * type spellings and converters, upsert syntax…). The SQL layer's defaults apply when absent.
    */

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { ArgumentError, StaleDataError } from '../../src/errors.js';
 import { MetaData, select, type AnyColumn } from '../../src/sql/index.js';
 import { Model, inspect } from '../../src/orm/index.js';
-import { describeOrm, logStatements } from './helpers.js';
+import { describeOrm, logStatements, statementVerb } from './helpers.js';
 
 const metadata = new MetaData();
 const users = metadata.table('orm_flush_users', (t) => ({
@@ -123,7 +123,7 @@ describeOrm('flush', metadata, (ctx) => {
     const log = logStatements(ctx.engine);
     s.addAll([...as, ...us]); // children first on purpose
     await s.flush();
-    const inserts = log.statements.filter((x) => x.startsWith('INSERT'));
+    const inserts = log.statements.filter((x) => statementVerb(x) === 'INSERT');
     expect(inserts).toHaveLength(2);
     expect(inserts[0]).toContain('orm_flush_users');
     expect(inserts[1]).toContain('orm_flush_addresses');

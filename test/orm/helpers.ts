@@ -13,10 +13,21 @@ import { allDatabases } from '../helpers/databases.js';
 /** The SQL statements an engine sent, in order. */
 export interface StatementLog {
   readonly statements: string[];
-  /** Statements starting with `verb` (INSERT, UPDATE, DELETE, SELECT). */
+  /** Statements of `verb` (INSERT, UPDATE, DELETE, SELECT; see {@link statementVerb}). */
   count(verb: string): number;
   clear(): void;
   stop(): void;
+}
+
+/**
+ * The verb of a statement (`INSERT`, `UPDATE`…), looking through the data-modifying CTE the
+ * unit of work wraps an INSERT in where it reads back a range of keys
+ * (`WITH athanor_inserted AS (INSERT …) SELECT …` is an INSERT).
+ */
+export function statementVerb(sql: string): string {
+  const text = sql.trimStart().toUpperCase();
+  const cte = /^WITH \S+ AS \(\s*(\w+)/.exec(text);
+  return cte !== null ? cte[1]! : (/^\w+/.exec(text)?.[0] ?? '');
 }
 
 /** Records every statement the engine executes. */
@@ -25,7 +36,7 @@ export function logStatements(engine: Engine): StatementLog {
   const stop = engine.on('beforeExecute', (e) => statements.push(e.statement));
   return {
     statements,
-    count: (verb) => statements.filter((s) => s.trimStart().toUpperCase().startsWith(verb)).length,
+    count: (verb) => statements.filter((s) => statementVerb(s) === verb).length,
     clear: () => {
       statements.length = 0;
     },

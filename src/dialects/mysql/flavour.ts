@@ -10,6 +10,7 @@ export const mysqlFlavour: SqlDialect = {
   quoteIdentifier: (name) => quoteIfNeeded(name, '`'),
   supportsReturning: false,
   supportsMultiValuesInsert: true,
+  batchedUpdate: 'case',
   insertIdOfMultiRow: 'first',
   maxBindParameters: 65535,
   compiler: mysqlCompiler,

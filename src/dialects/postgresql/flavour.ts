@@ -10,6 +10,8 @@ export const postgresqlFlavour: SqlDialect = {
   quoteIdentifier: (name) => quoteIfNeeded(name, '"'),
   supportsReturning: true,
   supportsMultiValuesInsert: true,
+  batchedUpdate: 'values',
+  insertKeyRange: true,
   compiler: postgresqlCompiler,
   maxBindParameters: 65535,
 };

@@ -10,6 +10,7 @@ export const sqliteFlavour: SqlDialect = {
   quoteIdentifier: (name) => quoteIfNeeded(name, '"'),
   supportsReturning: true,
   supportsMultiValuesInsert: true,
+  batchedUpdate: 'per-row',
   insertIdOfMultiRow: 'last',
   compiler: sqliteCompiler,
   maxBindParameters: 32766,

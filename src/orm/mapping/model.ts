@@ -12,7 +12,7 @@ import type { AnyTable } from '../../sql/schema/table.js';
 import { installAttributes } from '../state/attributes.js';
 import { InstanceState, STATE } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
-import type { ColumnInfo } from './mapper.js';
+import type { ColumnInfo, Mapper } from './mapper.js';
 import { MODEL_CONFIG, mapperOfClass, type ModelConfig } from './registry.js';
 
 /** The row of a table as instance properties: property key → JS value (null when nullable). */
@@ -103,6 +103,10 @@ export function Model<TTable extends AnyTable>(
     confirmDeletedRows: options.confirmDeletedRows ?? true,
   };
   const keys = config.columns.map((c) => c.key);
+  // The class last constructed and its mapper: bulk construction makes thousands of one
+  // class in a row, and a class's mapper never changes once made.
+  let lastClass: unknown;
+  let lastMapper: Mapper | undefined;
   class Base {
     static readonly c = table.c;
     static readonly table = table;
@@ -113,10 +117,18 @@ export function Model<TTable extends AnyTable>(
     }
 
     constructor(values?: Record<string, unknown>) {
-      const mapper = mapperOfClass(new.target)!;
+      let mapper = lastMapper;
+      if (new.target !== lastClass || mapper === undefined) {
+        mapper = mapperOfClass(new.target)!;
+        lastClass = new.target;
+        lastMapper = mapper;
+      }
       const slots = mapper.newValues();
       if (values !== undefined && values !== null) {
-        for (const key of Object.keys(values)) {
+        // for-in with an own-property check walks the same keys as Object.keys() without
+        // allocating an array per object (bulk construction makes thousands of them).
+        for (const key in values) {
+          if (!Object.hasOwn(values, key)) continue;
           const i = mapper.indexOf(key);
           if (i < 0) {
             throw new ArgumentError(

@@ -98,8 +98,9 @@ function newKeys(states: readonly InstanceState[]): IdentityKey[] {
   const keys = new Array<IdentityKey>(states.length);
   for (let i = 0; i < states.length; i++) {
     const s = states[i]!;
-    for (const p of s.mapper.pk) {
-      if (isNullKeyPart(s.values[p])) {
+    const pk = s.mapper.pk;
+    for (let j = 0; j < pk.length; j++) {
+      if (isNullKeyPart(s.values[pk[j]!])) {
         throw new FlushError(
           `Instance ${s.describe()} has a NULL identity key.  If this is an auto-generated value, check that the database table allows generation of new primary key values, and that the mapped Column object is configured to expect these generated values.  Ensure also that this flush() is not occurring at an inappropriate time, such as within a load() event.`,
         );
@@ -108,6 +109,11 @@ function newKeys(states: readonly InstanceState[]): IdentityKey[] {
     keys[i] = s.mapper.identityKeyOf(s.values);
   }
   return keys;
+}
+
+function everyStateKeyed(states: ReadonlySet<InstanceState>): boolean {
+  for (const s of states) if (s.key === undefined) return false;
+  return true;
 }
 
 function finalize(
@@ -135,9 +141,13 @@ function finalize(
       bucket = map.bucket(mapper);
     }
     bucket!.set(key, s);
-    pending.delete(s);
     added.add(s);
   }
+  // Usually the pending set holds exactly the states just inserted: then it is emptied at
+  // once instead of entry by entry. A state added while the flush ran has no key yet, which
+  // tells the two cases apart.
+  if (pending.size === inserted.length && everyStateKeyed(pending)) pending.clear();
+  else for (const s of inserted) pending.delete(s);
   for (const s of dirty) {
     session._dirty.delete(s);
     if (deletedSet.has(s) || s.session !== session) continue;

@@ -70,11 +70,11 @@ export function orderSelfReferencing(
   mapper: Mapper,
   states: readonly InstanceState[],
   reverse: boolean,
-): InstanceState[] {
+): readonly InstanceState[] {
   const fkIndexes = mapper.columns.flatMap((c, i) =>
     c.references.includes(mapper.tableName) ? [i] : [],
   );
-  if (fkIndexes.length === 0 || mapper.pk.length !== 1 || states.length < 2) return [...states];
+  if (fkIndexes.length === 0 || mapper.pk.length !== 1 || states.length < 2) return states;
   const pkIndex = mapper.pk[0]!;
   const byPk = new Map<unknown, InstanceState>();
   for (const s of states) {

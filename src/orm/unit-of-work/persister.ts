@@ -8,16 +8,22 @@
  *   to objects by sorting on an autoincrement key (keys from one statement increase in VALUES
  *   order) or by the primary key given. Where the rows of one statement get consecutive keys
  *   (see `insert-keys.ts`), an autoincrement key is derived from the driver's last insert id
- *   instead; without RETURNING and without that guarantee, rows are inserted one per
- *   statement. Server defaults that cannot be read back are left expired.
- * - UPDATE: one prepared statement per set of changed columns, executed for all its rows
- *   (executemany); the matched-row count must equal the number of rows, else StaleDataError.
+ *   instead; where the dialect can run the INSERT inside a WITH (`insertKeyRange`), larger
+ *   batches read back only the range of their keys (`key-range-insert.ts`); without RETURNING
+ *   and without that guarantee, rows are inserted one per statement. Server defaults that
+ *   cannot be read back are left expired.
+ * - UPDATE: rows that change the same columns in the form the dialect prefers
+ *   (`batchedUpdate`): one prepared single-row statement executed for all of them
+ *   (executemany), CASE batches, or `UPDATE … FROM (VALUES …)`; the matched-row count must
+ *   equal the number of rows, else StaleDataError.
  * - DELETE: `WHERE pk IN (…)` batches for single-column keys; per-row executemany for
  *   composite keys and versioned rows (whose counts must match exactly).
  */
 import { FlushError, StaleDataError } from '../../errors.js';
 import type { Mapper } from '../mapping/mapper.js';
+import { hooksOf } from '../../sql/compiler/compiler.js';
 import type { Executable } from '../../sql/executable.js';
+import type { AnySqlType } from '../../sql/types/sql-type.js';
 import type { ConnectionLike, ResultLike } from '../session/bind.js';
 import type { InstanceState } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
@@ -29,6 +35,9 @@ import type { DeleteStep, FlushStep, InsertStep, UpdateStep } from './plan.js';
 
 /** Upper bound of rows per INSERT statement (bigger statements gain nothing measurable). */
 export const MAX_INSERT_ROWS = 1000;
+
+/** Fewest rows of one INSERT for which keys are read back as a range (`insertKeyRange`). */
+export const KEY_RANGE_MIN_ROWS = 100;
 
 /** Runs the steps of a flush on `conn`. */
 export async function persist(steps: readonly FlushStep[], conn: ConnectionLike): Promise<void> {
@@ -74,8 +83,22 @@ async function insert(step: InsertStep, conn: ConnectionLike): Promise<void> {
       batch = 1;
     }
   }
+  // The generated key alone comes back as a range (one result row per statement) where the
+  // dialect can report it, instead of one RETURNING row per inserted row; small batches keep
+  // the plain statement, whose few RETURNING rows cost about as much as the range query.
+  const keyRange =
+    dialect.insertKeyRange === true &&
+    returning.length === 1 &&
+    returning[0] === autoPk &&
+    INTEGER_KINDS.has(columnType(mapper, autoPk)?.kind ?? '');
   for (let start = 0; start < states.length; start += batch) {
     const rows = states.slice(start, start + batch);
+    if (keyRange && rows.length >= KEY_RANGE_MIN_ROWS) {
+      const stmt = stmts.insertKeyRangeStatement(mapper, columns, rows.length);
+      const result = await runBatch(conn, mapper, stmt, rows);
+      assignKeyRange(conn, mapper, rows, autoPk, result.rows[0]);
+      continue;
+    }
     const stmt = stmts.insertStatement(mapper, columns, rows.length, returning);
     const result = await runBatch(conn, mapper, stmt, rows);
     if (returning.length > 0) {
@@ -83,11 +106,23 @@ async function insert(step: InsertStep, conn: ConnectionLike): Promise<void> {
     } else if (autoPk >= 0) {
       assignFromLastInsertId(mapper, rows, autoPk, result.lastInsertId, idPosition ?? 'first');
     }
-    if (returning.length === 0) {
-      for (const s of rows) {
-        for (const i of generated)
-          if (i !== autoPk && s.values[i] === undefined) s.values[i] = EXPIRED;
-      }
+    if (returning.length === 0) expireUnread(rows, generated, autoPk);
+  }
+}
+
+/** Marks generated values that were not read back (server defaults) as unloaded. */
+function expireUnread(
+  states: readonly InstanceState[],
+  generated: readonly number[],
+  readBack: number,
+): void {
+  // Indexed loops: this runs once per inserted row, and iterators cost an allocation each.
+  for (let g = 0; g < generated.length; g++) {
+    const i = generated[g]!;
+    if (i === readBack) continue;
+    for (let r = 0; r < states.length; r++) {
+      const values = states[r]!.values;
+      if (values[i] === undefined) values[i] = EXPIRED;
     }
   }
 }
@@ -99,6 +134,54 @@ function autoincrementKey(mapper: Mapper, generated: readonly number[]): number 
   return generated.includes(pk) && mapper.columns[pk]!.autoincrement ? pk : -1;
 }
 
+const INTEGER_KINDS = new Set(['integer', 'smallint', 'bigint']);
+
+function columnType(mapper: Mapper, index: number): AnySqlType | undefined {
+  return (mapper.columns[index]!.column as { type?: AnySqlType } | undefined)?.type;
+}
+
+function wrongReturnedCount(mapper: Mapper): FlushError {
+  return new FlushError(
+    `Multi-row INSERT statement for ${mapper.toString()} did not produce the correct number of INSERTed rows for RETURNING.  Ensure there are no triggers or special driver issues preventing INSERT from functioning properly.`,
+  );
+}
+
+/**
+ * Assigns the keys of a key-range INSERT (`[min, max, count, sortedKeysOrNull]`), converted as
+ * the driver and the column's result processor convert a RETURNING value: integers beyond
+ * 2^53 as bigints, then the column's mode.
+ */
+function assignKeyRange(
+  conn: ConnectionLike,
+  mapper: Mapper,
+  states: readonly InstanceState[],
+  pk: number,
+  row: readonly unknown[] | undefined,
+): void {
+  if (row === undefined || Number(row[2]) !== states.length) throw wrongReturnedCount(mapper);
+  const processor = hooksOf(conn.dialect).resultProcessor(columnType(mapper, pk)!, false);
+  const set = (state: InstanceState, key: unknown): void => {
+    state.values[pk] = processor === null ? key : processor(key);
+  };
+  const keys = row[3];
+  if (keys !== null && keys !== undefined) {
+    if (!Array.isArray(keys) || keys.length !== states.length) throw wrongReturnedCount(mapper);
+    for (let r = 0; r < states.length; r++) set(states[r]!, keys[r]);
+    return;
+  }
+  const first = row[0];
+  if (typeof first === 'number' && Number.isSafeInteger(first + states.length)) {
+    for (let r = 0; r < states.length; r++) set(states[r]!, first + r);
+    return;
+  }
+  const base = BigInt(first as bigint | number | string);
+  for (let r = 0; r < states.length; r++) {
+    const key = base + BigInt(r);
+    const safe = key <= BigInt(Number.MAX_SAFE_INTEGER) && key >= BigInt(Number.MIN_SAFE_INTEGER);
+    set(states[r]!, safe ? Number(key) : key);
+  }
+}
+
 function assignReturned(
   mapper: Mapper,
   states: readonly InstanceState[],
@@ -106,11 +189,7 @@ function assignReturned(
   autoPk: number,
   rows: readonly unknown[][],
 ): void {
-  if (rows.length !== states.length) {
-    throw new FlushError(
-      `Multi-row INSERT statement for ${mapper.toString()} did not produce the correct number of INSERTed rows for RETURNING.  Ensure there are no triggers or special driver issues preventing INSERT from functioning properly.`,
-    );
-  }
+  if (rows.length !== states.length) throw wrongReturnedCount(mapper);
   if (autoPk >= 0) {
     const at = returning.indexOf(autoPk);
     const sorted = rows.length > 1 ? [...rows].sort((a, b) => compareKeys(a[at], b[at])) : rows;
@@ -165,10 +244,18 @@ function assignFromLastInsertId(
   position: 'first' | 'last',
 ): void {
   if (lastInsertId === undefined || lastInsertId === null) return;
+  const wantsBigint = mapper.columns[pk]!.column !== undefined && isBigintColumn(mapper, pk);
+  if (typeof lastInsertId === 'number' && !wantsBigint) {
+    // The common case in plain numbers: no BigInt per row.
+    const first = position === 'first' ? lastInsertId : lastInsertId - (states.length - 1);
+    if (Number.isSafeInteger(first) && Number.isSafeInteger(first + states.length)) {
+      for (let r = 0; r < states.length; r++) states[r]!.values[pk] = first + r;
+      return;
+    }
+  }
   const reported = typeof lastInsertId === 'bigint' ? lastInsertId : BigInt(lastInsertId);
   const first = position === 'first' ? reported : reported - BigInt(states.length - 1);
   const asNumber = first + BigInt(states.length) <= BigInt(Number.MAX_SAFE_INTEGER);
-  const wantsBigint = mapper.columns[pk]!.column !== undefined && isBigintColumn(mapper, pk);
   for (let r = 0; r < states.length; r++) {
     const id = first + BigInt(r);
     states[r]!.values[pk] = wantsBigint || !asNumber ? id : Number(id);
@@ -184,28 +271,30 @@ function isBigintColumn(mapper: Mapper, index: number): boolean {
 /** Rows per CASE-batched UPDATE: each row's CASE scan is linear, so keep statements small. */
 export const UPDATE_ROWS = 100;
 
+/** Rows per `UPDATE … FROM (VALUES …)`: a hash join, so one statement can carry many rows. */
+export const VALUES_UPDATE_ROWS = 1000;
+
 async function update(step: UpdateStep, conn: ConnectionLike): Promise<void> {
   const { mapper, states, columns } = step;
   const versioned = mapper.versionIndex >= 0;
-  if (!versioned && mapper.pk.length === 1 && states.length > 1) {
-    const perRow = 1 + columns.length * 2;
-    const batch = Math.max(
-      1,
-      Math.min(UPDATE_ROWS, Math.floor(conn.dialect.maxBindParameters / perRow)),
-    );
+  let form = conn.dialect.batchedUpdate ?? 'case';
+  if (form === 'values' && !stmts.canUpdateFromValues(mapper, columns)) form = 'case';
+  if (!versioned && mapper.pk.length === 1 && states.length > 1 && form !== 'per-row') {
+    const perRow = 1 + columns.length * (form === 'values' ? 1 : 2);
+    const limit = form === 'values' ? VALUES_UPDATE_ROWS : UPDATE_ROWS;
+    const batch = Math.max(1, Math.min(limit, Math.floor(conn.dialect.maxBindParameters / perRow)));
     let matched = 0;
     for (let start = 0; start < states.length; start += batch) {
       const rows = states.slice(start, start + batch);
-      const stmt =
-        rows.length === 1
-          ? stmts.updateStatement(mapper, columns, false)
-          : stmts.updateManyStatement(mapper, columns, rows.length);
+      const stmt = batchedUpdateStatement(mapper, columns, rows.length, form);
       const result = await runBatch(conn, mapper, stmt, rows);
       matched = matched < 0 || result.rowCount < 0 ? -1 : matched + result.rowCount;
     }
     checkCount('UPDATE', 'update', mapper, states.length, matched, false, true);
     return;
   }
+  // One prepared single-row UPDATE executed for every row: versioned rows (each count must
+  // match), composite keys, and dialects where that is the fastest batch.
   const result = await runEach(
     conn,
     mapper,
@@ -213,6 +302,18 @@ async function update(step: UpdateStep, conn: ConnectionLike): Promise<void> {
     states,
   );
   checkCount('UPDATE', 'update', mapper, states.length, result.rowCount, versioned, true);
+}
+
+function batchedUpdateStatement(
+  mapper: Mapper,
+  columns: readonly number[],
+  rows: number,
+  form: 'case' | 'values',
+): Executable {
+  if (rows === 1) return stmts.updateStatement(mapper, columns, false);
+  return form === 'values'
+    ? stmts.updateFromValuesStatement(mapper, columns, rows)
+    : stmts.updateManyStatement(mapper, columns, rows);
 }
 
 async function remove(step: DeleteStep, conn: ConnectionLike): Promise<void> {

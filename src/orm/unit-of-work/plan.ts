@@ -43,7 +43,7 @@ export interface DeleteStep {
 export type FlushStep = InsertStep | UpdateStep | DeleteStep;
 
 interface MapperWork {
-  inserts: InstanceState[];
+  inserts: readonly InstanceState[];
   updates: InstanceState[];
   deletes: InstanceState[];
 }
@@ -58,9 +58,9 @@ interface MapperWork {
  * ```
  */
 export function planFlush(
-  newStates: Iterable<InstanceState>,
-  dirtyStates: Iterable<InstanceState>,
-  deletedStates: Iterable<InstanceState>,
+  newStates: readonly InstanceState[],
+  dirtyStates: readonly InstanceState[],
+  deletedStates: readonly InstanceState[],
 ): FlushStep[] {
   const work = new Map<Mapper, MapperWork>();
   const of = (m: Mapper): MapperWork => {
@@ -73,7 +73,7 @@ export function planFlush(
     deleting.add(s);
     of(s.mapper).deletes.push(s);
   }
-  for (const s of newStates) of(s.mapper).inserts.push(s);
+  groupInserts(newStates, of);
   for (const s of dirtyStates) if (!deleting.has(s)) of(s.mapper).updates.push(s);
 
   const order = commitOrder([...work.keys()]);
@@ -96,44 +96,72 @@ export function planFlush(
   return steps;
 }
 
+/**
+ * Files the new states under their mappers, in add order. A bulk add of one class (the
+ * common case) keeps the array it was given instead of copying it state by state.
+ */
+function groupInserts(states: readonly InstanceState[], of: (mapper: Mapper) => MapperWork): void {
+  if (states.length === 0) return;
+  const first = states[0]!.mapper;
+  let single = true;
+  for (let i = 1; i < states.length && single; i++) single = states[i]!.mapper === first;
+  if (single) {
+    of(first).inserts = states;
+    return;
+  }
+  // Several classes: runs of one class look their mapper up once per run.
+  let lastMapper: Mapper | undefined;
+  let lastInserts: InstanceState[] = [];
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i]!;
+    if (s.mapper !== lastMapper) {
+      lastMapper = s.mapper;
+      const w = of(lastMapper);
+      lastInserts = w.inserts as InstanceState[];
+    }
+    lastInserts.push(s);
+  }
+}
+
 function insertSteps(mapper: Mapper, states: readonly InstanceState[]): InsertStep[] {
   const cols = mapper.columns;
   const n = cols.length;
   const version = mapper.versionIndex;
   const steps: InsertStep[] = [];
-  let runKey = '';
-  let run: InstanceState[] = [];
-  const close = (): void => {
-    if (run.length === 0) return;
-    const values = run[0]!.values;
+  let start = 0;
+  // A run is states[start .. end): one statement shape. A single run keeps the array.
+  const close = (end: number): void => {
+    if (end === start) return;
+    const values = states[start]!.values;
     const columns: number[] = [];
     const generated: number[] = [];
     for (let i = 0; i < n; i++) {
       if (values[i] !== undefined) columns.push(i);
       else if (cols[i]!.primaryKey || cols[i]!.hasServerDefault) generated.push(i);
     }
+    const run = start === 0 && end === states.length ? states : states.slice(start, end);
     steps.push({ kind: 'insert', mapper, states: run, columns, generated });
-    run = [];
+    start = end;
   };
-  for (const s of states) {
-    const values = s.values;
-    let key = '';
+  for (let k = 0; k < states.length; k++) {
+    const values = states[k]!.values;
     for (let i = 0; i < n; i++) {
       if (values[i] === undefined) {
         const def = cols[i]!.default;
         if (def !== undefined) values[i] = def();
         else if (i === version) values[i] = 1;
       }
-      key += values[i] === undefined ? '0' : '1';
     }
-    if (key !== runKey) {
-      close();
-      runKey = key;
-    }
-    run.push(s);
+    if (k > start && !sameColumnsSet(states[start]!.values, values, n)) close(k);
   }
-  close();
+  close(states.length);
   return steps;
+}
+
+/** True when the two value arrays set the same columns (a run of one INSERT shape). */
+function sameColumnsSet(a: readonly unknown[], b: readonly unknown[], n: number): boolean {
+  for (let i = 0; i < n; i++) if ((a[i] === undefined) !== (b[i] === undefined)) return false;
+  return true;
 }
 
 function updateSteps(mapper: Mapper, states: readonly InstanceState[]): UpdateStep[] {

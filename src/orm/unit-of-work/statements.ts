@@ -15,6 +15,8 @@ import { select } from '../../sql/statements/select.js';
 import { deleteFrom, update } from '../../sql/statements/update.js';
 import type { Mapper } from '../mapping/mapper.js';
 import type { InstanceState } from '../state/instance-state.js';
+import { KeyRangeInsert } from './key-range-insert.js';
+import { ValuesUpdate, valuesUpdatable, type ValuesUpdateColumn } from './values-update.js';
 
 /** Statements kept per mapper; old shapes are dropped beyond this many. */
 const MAX_SHAPES = 256;
@@ -65,6 +67,28 @@ export function insertStatement(
   });
 }
 
+/**
+ * The multi-row INSERT of `rows` rows setting `columns` that answers the range of the
+ * autoincrement keys it generated (see `key-range-insert.ts`); binds as {@link insertStatement}.
+ */
+export function insertKeyRangeStatement(
+  mapper: Mapper,
+  columns: readonly number[],
+  rows: number,
+): Executable {
+  const pk = mapper.pk[0]!;
+  return cached(
+    mapper,
+    `ir:${columns.join(',')}:${rows}`,
+    () =>
+      new KeyRangeInsert(
+        insertStatement(mapper, columns, rows, [pk]),
+        mapper.tableName,
+        columnOf(mapper, pk).name,
+      ),
+  );
+}
+
 function pkCondition(mapper: Mapper, versioned: boolean): unknown {
   const conditions = mapper.pk.map((i) => columnOf(mapper, i).eq(bindParam(`w${i}`)));
   if (versioned) conditions.push(columnOf(mapper, mapper.versionIndex).eq(bindParam('wv')));
@@ -111,6 +135,35 @@ export function updateManyStatement(
     return update(tableOf(mapper))
       .values(values as never)
       .where(pkCol.in(keys.map((k) => bindParam(k)) as never));
+  });
+}
+
+function valuesColumn(mapper: Mapper, index: number): ValuesUpdateColumn {
+  const col = columnOf(mapper, index);
+  return { name: col.name, type: col.type };
+}
+
+/** True when the key and `columns` can go through a VALUES list unchanged (their types). */
+export function canUpdateFromValues(mapper: Mapper, columns: readonly number[]): boolean {
+  return cached(mapper, `uvok:${columns.join(',')}`, () =>
+    valuesUpdatable([mapper.pk[0]!, ...columns].map((i) => valuesColumn(mapper, i))),
+  );
+}
+
+/**
+ * The `UPDATE … FROM (VALUES …)` of `rows` rows of a single-column key that change the same
+ * `columns` (check {@link canUpdateFromValues} first). Binds: `k<r>` keys, `v<r>_<c>` values,
+ * as in {@link updateManyStatement}.
+ */
+export function updateFromValuesStatement(
+  mapper: Mapper,
+  columns: readonly number[],
+  rows: number,
+): Executable {
+  return cached(mapper, `uv:${columns.join(',')}:${rows}`, () => {
+    const set = columns.map((i) => valuesColumn(mapper, i));
+    const key = valuesColumn(mapper, mapper.pk[0]!);
+    return new ValuesUpdate(mapper.tableName, key, set, columns, rows);
   });
 }
 
