@@ -50,6 +50,11 @@ export interface DriverConnection {
    * caller a promise per statement; errors are then thrown, not rejected.
    */
   execute(sql: string, params: readonly unknown[]): DriverResult | Promise<DriverResult>;
+  /**
+   * Optional: `execute()` for a statement the caller knows returns at most one row (a lookup
+   * by primary key), for drivers that save work by not looking past the first row.
+   */
+  executeFirst?(sql: string, params: readonly unknown[]): DriverResult | Promise<DriverResult>;
   /** Runs one statement once per parameter set; `rowCount` is the sum. */
   executeMany(
     sql: string,

@@ -12,7 +12,7 @@ import {
 } from '../errors.js';
 import type { DriverConnection, DriverResult } from '../dialects/dialect.js';
 import type { PooledConnection } from '../pool/index.js';
-import type { CompiledStatement, Executable } from '../sql/executable.js';
+import type { CompiledStatement, Executable, ValueProcessor } from '../sql/executable.js';
 import { isExecutable } from '../sql/executable.js';
 import { AsyncResult, StreamBuffer } from './async-result.js';
 import type { StreamOwner } from './async-result.js';
@@ -74,8 +74,11 @@ export class Connection implements StreamOwner {
       log: () => this.#log,
       sharedLock: (driver) => engine.sharedLockFor(driver),
       lockTimeout: () => engine.lockTimeout,
-      prepareBegin: (driver) => this.#applyIsolation(driver),
-      closeStream: () => this.#closeStream(),
+      prepareBegin: (driver) =>
+        this.#isolationApplied || this.#isolation === undefined
+          ? undefined
+          : this.#applyIsolation(driver),
+      closeStream: () => (this.#stream === null ? undefined : this.#closeStream()),
       dbError: (err, statement) => this.#dbError(err, statement, undefined, false),
     });
     this.#options = { ...engine.executionOptionsDefaults };
@@ -276,6 +279,90 @@ export class Connection implements StreamOwner {
     valueSets: readonly (readonly unknown[])[],
   ): Promise<Result<any, any>> {
     return this.#executePositional(statement, valueSets, true);
+  }
+
+  /**
+   * @internal `executePositional()` for the ORM's lookups by identity: the processed rows
+   * without a `Result` around them, answered synchronously when the transaction is open and
+   * the driver answered synchronously (better-sqlite3), so that a lookup costs no promise on
+   * the way down. Everything it does not cover (no transaction yet, logging, streaming,
+   * invalid arguments) goes through `executePositional()`, errors and all. `atMostOne` says
+   * the statement cannot return more than one row (a lookup by primary key): a driver that
+   * can stop after the first row does.
+   */
+  _positionalRows(
+    statement: Executable,
+    values: readonly unknown[],
+    atMostOne = false,
+  ): unknown[][] | Promise<unknown[][]> {
+    return this.#positionalDirect(statement, values, atMostOne, processedRows, resultRows);
+  }
+
+  /**
+   * @internal Like {@link Connection._positionalRows}, for statements run for their effect
+   * (the ORM's INSERTs, UPDATEs and DELETEs): the rows (RETURNING), row count and last
+   * generated key.
+   */
+  _positionalOutcome(
+    statement: Executable,
+    values: readonly unknown[],
+  ): PositionalOutcome | Promise<PositionalOutcome> {
+    return this.#positionalDirect(statement, values, false, driverOutcome, resultOutcome);
+  }
+
+  /**
+   * One positional execution straight to the driver when nothing needs the general path;
+   * `direct` shapes the driver's answer, `general` the Result of the general path.
+   */
+  #positionalDirect<T>(
+    statement: Executable,
+    values: readonly unknown[],
+    atMostOne: boolean,
+    direct: (result: DriverResult, processors: Processors) => T,
+    general: (result: Result<any, any>) => T,
+  ): T | Promise<T> {
+    const driver = this.#driver;
+    if (
+      driver === null ||
+      this.#txc.tx === null ||
+      this.#log !== null ||
+      this.#options.streamResults === true ||
+      (this.#stream !== null && this.#streamExclusive) ||
+      !isExecutable(statement) ||
+      !Array.isArray(values)
+    ) {
+      return this.#executePositional(statement, values, false).then(general);
+    }
+    // Never throws: every failure is a rejection, as from the async general path.
+    let compiled: CompiledStatement;
+    try {
+      compiled = statement.compile(this.engine.dialect.sql);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (compiled.bindPositional === undefined) {
+      return this.#executePositional(statement, values, false).then(general);
+    }
+    let bound: unknown[];
+    try {
+      bound = compiled.bindPositional(values);
+    } catch (err) {
+      return Promise.reject(withStatement(err, compiled.sql));
+    }
+    let result: DriverResult | Promise<DriverResult>;
+    try {
+      result = this.#run(driver, compiled.sql, bound, false, atMostOne);
+    } catch (err) {
+      // An execute hook threw: as from execute(), unwrapped.
+      return Promise.reject(err);
+    }
+    const processors = compiled.resultProcessors;
+    if (result instanceof Promise) return result.then((r) => direct(r, processors));
+    try {
+      return direct(result, processors);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async #executePositional(
@@ -579,7 +666,7 @@ export class Connection implements StreamOwner {
         await this.#txc._rollbackRoot(tx).catch(() => undefined);
         this.#txc.end();
       }
-      await this.#restoreCharacteristics();
+      if (this.#isolation !== undefined) await this.#restoreCharacteristics();
     } finally {
       this.#closed = true;
       const handle = this.#handle;
@@ -654,6 +741,7 @@ export class Connection implements StreamOwner {
     sql: string,
     bound: unknown[] | unknown[][],
     many: boolean,
+    atMostOne = false,
   ): DriverResult | Promise<DriverResult> {
     const hooks = this.engine.executeHooks;
     if (hooks.before.length !== 0) {
@@ -662,9 +750,10 @@ export class Connection implements StreamOwner {
     }
     let result: DriverResult | Promise<DriverResult>;
     try {
-      result = many
-        ? driver.executeMany(sql, bound as unknown[][])
-        : driver.execute(sql, bound as unknown[]);
+      if (many) result = driver.executeMany(sql, bound as unknown[][]);
+      else if (atMostOne && driver.executeFirst !== undefined) {
+        result = driver.executeFirst(sql, bound as unknown[]);
+      } else result = driver.execute(sql, bound as unknown[]);
     } catch (err) {
       return this.#fail(err, sql, bound, many);
     }
@@ -759,6 +848,56 @@ export class Connection implements StreamOwner {
     if (handle._active) await handle.commit();
     return value;
   }
+}
+
+/** What one positional execution for its effect answers (see `_positionalOutcome()`). */
+export interface PositionalOutcome {
+  /** The rows (RETURNING) as processed arrays; empty when the statement returns none. */
+  readonly rows: unknown[][];
+  /** Rows matched or inserted, or -1 when unknown. */
+  readonly rowCount: number;
+  /** The last generated key, when the driver reports one (SQLite, MySQL). */
+  readonly lastInsertId: number | bigint | undefined;
+}
+
+type Processors = readonly (ValueProcessor | null)[] | undefined;
+
+/** The rows of a result as plain arrays (what `_positionalRows()` answers). */
+function resultRows(result: Result<any, any>): unknown[][] {
+  return result.returnsRows ? result.tuples().all() : [];
+}
+
+function resultOutcome(result: Result<any, any>): PositionalOutcome {
+  return {
+    rows: resultRows(result),
+    rowCount: result.rowCount,
+    lastInsertId: result.lastInsertId,
+  };
+}
+
+function driverOutcome(result: DriverResult, processors: Processors): PositionalOutcome {
+  return {
+    rows: processedRows(result, processors),
+    rowCount: result.rowCount,
+    lastInsertId: result.lastInsertId,
+  };
+}
+
+/** A driver result's rows with the statement's result processors applied, as a Result would. */
+function processedRows(result: DriverResult, processors: Processors): unknown[][] {
+  // A fresh array when there are none: the driver may hand out one shared empty array.
+  if (!result.returnsRows) return [];
+  const rows = result.rows;
+  if (processors !== undefined) {
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      for (let i = 0; i < processors.length; i++) {
+        const p = processors[i];
+        if (p !== null && p !== undefined) row[i] = p(row[i]);
+      }
+    }
+  }
+  return rows;
 }
 
 /** The `[generated in …]` / `[cached since …]` part of the statement log line. */

@@ -30,10 +30,10 @@ export interface TransactionHost {
   /** The lock serialising transactions on a driver connection shared by several Connections. */
   sharedLock(driver: DriverConnection): AsyncLock | null;
   lockTimeout(): number | null;
-  /** Applies a pending isolation level before BEGIN. */
-  prepareBegin(driver: DriverConnection): Promise<void>;
-  /** Closes an open streamed result before the transaction ends. */
-  closeStream(): Promise<void>;
+  /** Applies a pending isolation level before BEGIN; undefined when there is none. */
+  prepareBegin(driver: DriverConnection): Promise<void> | undefined;
+  /** Closes an open streamed result before the transaction ends; undefined when none is open. */
+  closeStream(): Promise<void> | undefined;
   /** Wraps a driver error (translation, disconnect handling). */
   dbError(err: unknown, statement: string): Promise<unknown>;
 }
@@ -57,7 +57,8 @@ export class TransactionControl implements TransactionOwner {
     const lock = host.sharedLock(driver);
     if (lock !== null) this.#sharedRelease = await acquireShared(lock, host.lockTimeout());
     try {
-      await host.prepareBegin(driver);
+      const preparing = host.prepareBegin(driver);
+      if (preparing !== undefined) await preparing;
       host.log()?.info('BEGIN (implicit)');
       await driver.begin();
     } catch (err) {
@@ -106,7 +107,8 @@ export class TransactionControl implements TransactionOwner {
       throw cantReconnect();
     }
     const host = this.host;
-    await host.closeStream();
+    const closing = host.closeStream();
+    if (closing !== undefined) await closing;
     if (host.autocommit()) {
       host
         .log()
@@ -134,7 +136,8 @@ export class TransactionControl implements TransactionOwner {
   async _rollbackRoot(tx: Transaction): Promise<void> {
     if (tx !== this.tx || !tx._active) return;
     const host = this.host;
-    await host.closeStream();
+    const closing = host.closeStream();
+    if (closing !== undefined) await closing;
     const driver = host.driver();
     if (tx._invalid || driver === null) {
       this.end();

@@ -19,6 +19,7 @@ import { LruCache } from '../../util/lru-cache.js';
 import {
   SqliteCursor,
   callAll,
+  callGet,
   callRun,
   convertParams,
   explainSnapshot,
@@ -164,6 +165,19 @@ class SqliteConnection implements DriverConnection {
     return this.#afterText(result);
   }
 
+  executeFirst(sql: string, params: readonly unknown[]): DriverResult | Promise<DriverResult> {
+    const p = this.#statement(sql);
+    // Writes (RETURNING) keep execute()'s locking; only plain reads stop at the first row.
+    if (!p.reader || !p.readonly) return this.execute(sql, params);
+    const args = convertParams(params);
+    try {
+      return this.#runFirst(p, args);
+    } catch (err) {
+      if (!isRetryableBusy(err)) throw err;
+      return this.#retryBusy(() => this.#runFirst(p, args));
+    }
+  }
+
   /** A COMMIT or ROLLBACK sent as text ends the transaction: give the lock back. */
   #afterText(result: DriverResult): DriverResult {
     if (this.#release !== null && !this.#db.inTransaction) this.#releaseWriteLock();
@@ -236,9 +250,15 @@ class SqliteConnection implements DriverConnection {
 
   async begin(): Promise<void> {
     if (this.#args.beginImmediate && this.#lock !== null) {
-      await this.#acquireWriteLock();
+      if (this.#release === null) {
+        // A free lock is taken at once: no promise to wait on before BEGIN.
+        this.#release = this.#lock.tryAcquire() ?? null;
+        if (this.#release === null) await this.#acquireWriteLock();
+      }
       try {
-        await this.#retryBusy(() => this.#controlStatement('BEGIN IMMEDIATE').run());
+        if (!this.#runUnlessBusy('BEGIN IMMEDIATE')) {
+          await this.#retryBusy(() => this.#controlStatement('BEGIN IMMEDIATE').run());
+        }
       } catch (err) {
         this.#releaseWriteLock();
         throw err;
@@ -251,10 +271,26 @@ class SqliteConnection implements DriverConnection {
   async commit(): Promise<void> {
     try {
       if (this.#db.inTransaction) {
-        await this.#retryOnBusy(() => this.#controlStatement('COMMIT').run());
+        if (!this.#runUnlessBusy('COMMIT')) {
+          await this.#retryBusy(() => this.#controlStatement('COMMIT').run());
+        }
       }
     } finally {
       if (!this.#db.inTransaction) this.#releaseWriteLock();
+    }
+  }
+
+  /**
+   * Runs a control statement once, synchronously; false when SQLite answered with a busy
+   * error that waiting can cure (the caller then retries with backoff). Others are thrown.
+   */
+  #runUnlessBusy(sql: string): boolean {
+    try {
+      this.#controlStatement(sql).run();
+      return true;
+    } catch (err) {
+      if (!isRetryableBusy(err)) throw err;
+      return false;
     }
   }
 
@@ -356,20 +392,10 @@ class SqliteConnection implements DriverConnection {
       if (p.safe) normalizeIntegers(rows);
       else if (p.check && hasUnsafeNumber(rows)) {
         // A value beyond ±2^53 came back as a rounded double: read again, exactly.
-        p.exact ??= (this.#db.prepare(p.stmt.source) as Statement).raw(true).safeIntegers(true);
-        rows = callAll(p.exact, args);
+        rows = callAll(this.#exact(p), args);
         normalizeIntegers(rows);
       }
-      let columns = p.columns;
-      // columns() is as costly as a small query: cache it, and refresh it when SQLite has
-      // re-prepared the statement with another shape (SELECT * after ALTER TABLE).
-      if (
-        columns === undefined ||
-        (rows.length > 0 && (rows[0] as unknown[]).length !== columns.length)
-      ) {
-        columns = Object.freeze(p.stmt.columns().map((c) => c.name));
-        p.columns = columns;
-      }
+      const columns = this.#columns(p, rows[0]);
       return { columns, rows, rowCount: rows.length, returnsRows: true };
     }
     const info = callRun(p.stmt, args);
@@ -384,6 +410,40 @@ class SqliteConnection implements DriverConnection {
       lastInsertId: info.lastInsertRowid,
       returnsRows: false,
     };
+  }
+
+  /** `#run` of a read that returns at most one row: one step, no array of rows from the driver. */
+  #runFirst(p: Prepared, args: unknown[]): DriverResult {
+    let row = callGet(p.stmt, args);
+    let rows = row === undefined ? [] : [row];
+    if (p.safe) normalizeIntegers(rows);
+    else if (p.check && hasUnsafeNumber(rows)) {
+      row = callGet(this.#exact(p), args);
+      rows = row === undefined ? [] : [row];
+      normalizeIntegers(rows);
+    }
+    const columns = this.#columns(p, row);
+    return { columns, rows, rowCount: rows.length, returnsRows: true };
+  }
+
+  /** The statement again, reading integers exactly (for values beyond ±2^53). */
+  #exact(p: Prepared): Statement {
+    return (p.exact ??= (this.#db.prepare(p.stmt.source) as Statement)
+      .raw(true)
+      .safeIntegers(true));
+  }
+
+  /**
+   * The column names of a read. columns() is as costly as a small query: cached, and read again
+   * when SQLite has re-prepared the statement with another shape (SELECT * after ALTER TABLE).
+   */
+  #columns(p: Prepared, firstRow: unknown[] | undefined): readonly string[] {
+    let columns = p.columns;
+    if (columns === undefined || (firstRow !== undefined && firstRow.length !== columns.length)) {
+      columns = Object.freeze(p.stmt.columns().map((c) => c.name));
+      p.columns = columns;
+    }
+    return columns;
   }
 
   /** Runs `fn` holding the write lock: to the end of the transaction, or just for `fn`. */

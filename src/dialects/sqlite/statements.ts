@@ -23,6 +23,20 @@ export function callAll(stmt: Statement, a: unknown[]): unknown[][] {
   }
 }
 
+/** `callAll` for one row: the first row, or undefined when there is none. */
+export function callGet(stmt: Statement, a: unknown[]): unknown[] | undefined {
+  switch (a.length) {
+    case 0:
+      return stmt.get() as unknown[] | undefined;
+    case 1:
+      return stmt.get(a[0]) as unknown[] | undefined;
+    case 2:
+      return stmt.get(a[0], a[1]) as unknown[] | undefined;
+    default:
+      return stmt.get(a) as unknown[] | undefined;
+  }
+}
+
 export function callRun(stmt: Statement, a: unknown[]): BetterSqlite3.RunResult {
   switch (a.length) {
     case 0:

@@ -23,24 +23,56 @@ export interface GetOptions {
   populateExisting?: boolean;
 }
 
-/** `get()` after an identity-map miss: autoflush, then one SELECT by primary key. */
-export async function loadByIdentity(
+/**
+ * `get()` after an identity-map miss: autoflush, then one SELECT by primary key. Answers
+ * synchronously when nothing needs flushing and the session's connection answered at once
+ * (an open transaction on a synchronous driver); otherwise a promise.
+ */
+export function loadByIdentity(
   session: Session,
   mapper: Mapper,
   values: readonly unknown[],
   existing: InstanceState | undefined,
   populate: boolean,
-): Promise<object | null> {
-  if (session.autoflush && hasChanges(session)) await autoflush(session);
+): object | null | Promise<object | null> {
+  if (session.autoflush && hasChanges(session)) {
+    return autoflush(session).then(() =>
+      selectByIdentityNow(session, mapper, values, existing, populate),
+    );
+  }
+  return selectByIdentityNow(session, mapper, values, existing, populate);
+}
+
+function selectByIdentityNow(
+  session: Session,
+  mapper: Mapper,
+  values: readonly unknown[],
+  existing: InstanceState | undefined,
+  populate: boolean,
+): object | null | Promise<object | null> {
   const stmt = selectByIdentity(mapper);
   const conn = activeConnection(session);
-  const result =
+  // A primary key names at most one row: the driver may stop after it.
+  const rows =
     conn !== undefined
-      ? await conn.runPositional(stmt, identityValues(mapper, conn, stmt, values))
-      : await withConnection(session, (c) =>
-          c.runPositional(stmt, identityValues(mapper, c, stmt, values)),
+      ? conn.queryPositional(stmt, identityValues(mapper, conn, stmt, values), true)
+      : withConnection(session, async (c) =>
+          c.queryPositional(stmt, identityValues(mapper, c, stmt, values), true),
         );
-  const row = result.rows[0];
+  if (rows instanceof Promise) {
+    return rows.then((r) => loadIdentityRow(session, mapper, r, existing, populate));
+  }
+  return loadIdentityRow(session, mapper, rows, existing, populate);
+}
+
+function loadIdentityRow(
+  session: Session,
+  mapper: Mapper,
+  rows: unknown[][],
+  existing: InstanceState | undefined,
+  populate: boolean,
+): object | null {
+  const row = rows[0];
   if (row === undefined) {
     if (existing !== undefined && existing.session === session && !existing.deleted) {
       // The expired object's row is gone: it becomes "deleted", undone by a rollback.

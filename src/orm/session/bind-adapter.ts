@@ -45,8 +45,17 @@ class ConnectionAdapter implements ConnectionLike {
     return toResultLike(await this.conn.execute(stmt, params as never));
   }
 
-  async runPositional(stmt: Executable, values: readonly unknown[]): Promise<ResultLike> {
-    return toResultLike(await this.conn.executePositional(stmt, values));
+  runPositional(stmt: Executable, values: readonly unknown[]): Promise<ResultLike> {
+    const outcome = this.conn._positionalOutcome(stmt, values);
+    return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+  }
+
+  queryPositional(
+    stmt: Executable,
+    values: readonly unknown[],
+    atMostOne = false,
+  ): unknown[][] | Promise<unknown[][]> {
+    return this.conn._positionalRows(stmt, values, atMostOne);
   }
 
   async runPositionalMany(

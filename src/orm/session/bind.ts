@@ -45,6 +45,16 @@ export interface ConnectionLike {
    * {@link ConnectionLike.bindNames} (no named-parameter object to build and map back).
    */
   runPositional(stmt: Executable, values: readonly unknown[]): Promise<ResultLike>;
+  /**
+   * The rows of one positional execution as plain arrays: synchronously when the connection
+   * could answer at once (an open transaction on a synchronous driver), else a promise.
+   * `atMostOne`: the statement returns no more than one row (a lookup by primary key).
+   */
+  queryPositional(
+    stmt: Executable,
+    values: readonly unknown[],
+    atMostOne?: boolean,
+  ): unknown[][] | Promise<unknown[][]>;
   /** An executemany of positional value lists. */
   runPositionalMany(
     stmt: Executable,

@@ -146,35 +146,51 @@ export class Session extends SessionCore {
    * const user = await session.get(User, 5);
    * ```
    */
-  async get<C extends MappedClass>(
+  get<C extends MappedClass>(
     cls: C,
     ident: unknown,
     options?: GetOptions,
   ): Promise<InstanceType<C> | null> {
-    const mapper = requireMapper(cls);
-    // A number or string for a one-column key: no identity array until the database is asked.
-    const simple =
-      mapper.pk.length === 1 && (typeof ident === 'number' || typeof ident === 'string');
-    const values = simple ? undefined : identityFromArgument(mapper, ident);
-    const key = values === undefined ? (ident as number | string) : mapper.keyOfIdentity(values);
-    const state = this.identityMap.get(mapper, key);
-    const populate = options?.populateExisting === true;
-    if (state !== undefined && !populate && !state.values.includes(EXPIRED)) {
-      return state.obj as InstanceType<C>;
-    }
-    this._enter('get()');
+    // Not an async function: a lookup the identity map or a synchronous driver answers costs
+    // one resolved promise, not one per layer between here and the driver.
+    let found: object | null | Promise<object | null>;
     try {
-      tx.checkUsable(this);
-      return (await loadByIdentity(
-        this,
-        mapper,
-        values ?? [ident],
-        state,
-        populate,
-      )) as InstanceType<C> | null;
-    } finally {
-      this._exit();
+      const mapper = requireMapper(cls);
+      // A number or string for a one-column key: no identity array until the database is asked.
+      const simple =
+        mapper.pk.length === 1 && (typeof ident === 'number' || typeof ident === 'string');
+      const values = simple ? undefined : identityFromArgument(mapper, ident);
+      const key = values === undefined ? (ident as number | string) : mapper.keyOfIdentity(values);
+      const state = this.identityMap.get(mapper, key);
+      const populate = options?.populateExisting === true;
+      if (state !== undefined && !populate && !state.values.includes(EXPIRED)) {
+        return Promise.resolve(state.obj as InstanceType<C>);
+      }
+      this._enter('get()');
+      try {
+        tx.checkUsable(this);
+        found = loadByIdentity(this, mapper, values ?? [ident], state, populate);
+      } catch (err) {
+        this._exit();
+        throw err;
+      }
+    } catch (err) {
+      return Promise.reject(err);
     }
+    if (!(found instanceof Promise)) {
+      this._exit();
+      return Promise.resolve(found as InstanceType<C> | null);
+    }
+    return found.then(
+      (obj) => {
+        this._exit();
+        return obj as InstanceType<C> | null;
+      },
+      (err: unknown) => {
+        this._exit();
+        throw err;
+      },
+    );
   }
 
   /** Like `get()`, but raises NoResultFound when the row does not exist. */
