@@ -18,6 +18,9 @@ const HARD_CLOSED = 2;
 /** Returned by `take()` at the end of the rows (a row value may itself be null/undefined). */
 const END: unique symbol = Symbol('end');
 
+/** An empty batch (shared; never written to). */
+const NO_ROWS: unknown[][] = [];
+
 /** What a stream needs from its connection. @internal */
 export interface StreamOwner {
   /** Wraps a driver error raised while fetching (translation, disconnect handling). */
@@ -30,7 +33,7 @@ export interface StreamOwner {
 export class StreamBuffer {
   state = OPEN;
   readonly keys: readonly string[];
-  #batch: unknown[][] = [];
+  #batch: unknown[][] = NO_ROWS;
   #pos = 0;
   #exhausted = false;
   readonly #processors: readonly (ValueProcessor | null)[] | undefined;
@@ -93,6 +96,13 @@ export class StreamBuffer {
 
   async many(n: number): Promise<unknown[][]> {
     this.#check();
+    const batch = this.#batch;
+    if (n > 0 && this.#pos === 0 && batch.length === n) {
+      // Exactly one whole batch asked for (a chunk of `yieldPer`): hand it over, no copy.
+      this.#batch = NO_ROWS;
+      for (let i = 0; i < batch.length; i++) this.#prepare(batch[i] as unknown[]);
+      return batch;
+    }
     const out: unknown[][] = [];
     while (out.length < n && (this.#pos < this.#batch.length || (await this.#fill()))) {
       const take = Math.min(n - out.length, this.#batch.length - this.#pos);
@@ -115,7 +125,7 @@ export class StreamBuffer {
       return;
     }
     this.state = state;
-    this.#batch = [];
+    this.#batch = NO_ROWS;
     try {
       await this.cursor.close();
     } finally {
@@ -498,5 +508,11 @@ export class AsyncTupleResult extends AsyncFetchMethods<unknown[]> {
   /** @internal */
   protected _convert(raw: unknown[]): unknown[] {
     return raw;
+  }
+
+  /** Up to `n` more rows. */
+  override fetchMany(n: number): Promise<unknown[][]> {
+    // The buffer's rows are already the tuples: no copy.
+    return this._unique === null ? this._buffer.many(n) : super.fetchMany(n);
   }
 }

@@ -29,12 +29,21 @@ const NO_MORE_ROWS: unknown[][] = [];
 /** Called with each row fetched, for `echo: 'debug'`. @internal */
 export type RowLogger = (row: readonly unknown[]) => void;
 
-/** The rows of one execution and the read position; shared by a result and its views. @internal */
+/**
+ * The rows of one execution and the read position; shared by a result and its views.
+ *
+ * A one-column result may hold its values bare (`rows[i]` is the value, not a one-element
+ * array): the ORM loads a `select(User)` that way, and `scalars().all()` then returns the
+ * objects without a row array per object ever existing. Everything else gets the rows wrapped
+ * on the way out. @internal
+ */
 export class RowBuffer {
   rows: unknown[][];
   pos = 0;
   state: number;
   readonly keys: readonly string[];
+  /** `rows` holds the values of the only column directly. */
+  readonly bare: boolean;
   readonly #processors: readonly (ValueProcessor | null)[] | undefined;
   readonly #log: RowLogger | undefined;
 
@@ -43,8 +52,10 @@ export class RowBuffer {
     keys: readonly string[] | undefined,
     processors: readonly (ValueProcessor | null)[] | undefined,
     log: RowLogger | undefined,
+    bare = false,
   ) {
     this.rows = driver.rows;
+    this.bare = bare;
     this.state = driver.returnsRows ? OPEN : NO_ROWS;
     // The statement's own keys (property names, text().columns()) win when they line up with
     // the driver's columns; otherwise the driver's names.
@@ -71,7 +82,9 @@ export class RowBuffer {
       this.#softClose();
       return undefined;
     }
-    const row = rows[this.pos++] as unknown[];
+    const item = rows[this.pos++];
+    if (this.bare) return [item];
+    const row = item as unknown[];
     this.#prepare(row);
     return row;
   }
@@ -83,7 +96,8 @@ export class RowBuffer {
     const end = Math.min(rows.length, this.pos + Math.max(0, n));
     const out = rows.slice(this.pos, end);
     this.pos = end;
-    for (const row of out) this.#prepare(row);
+    if (this.bare) wrapEach(out);
+    else for (const row of out) this.#prepare(row);
     if (out.length === 0) this.#softClose();
     return out;
   }
@@ -94,9 +108,21 @@ export class RowBuffer {
     const rows = this.rows;
     const out = this.pos === 0 ? rows : rows.slice(this.pos);
     this.pos = rows.length;
-    if (this.#processors !== undefined || this.#log !== undefined) {
+    // Closing drops the buffer's array, so wrapping it in place is safe.
+    if (this.bare) wrapEach(out);
+    else if (this.#processors !== undefined || this.#log !== undefined) {
       for (const row of out) this.#prepare(row);
     }
+    this.#softClose();
+    return out;
+  }
+
+  /** Every remaining value of a {@link bare} buffer; soft-closes. */
+  restBare(): unknown[] {
+    this.check();
+    const rows = this.rows as unknown[];
+    const out = this.pos === 0 ? rows : rows.slice(this.pos);
+    this.pos = rows.length;
     this.#softClose();
     return out;
   }
@@ -125,6 +151,12 @@ export class RowBuffer {
     }
     if (this.#log !== undefined) this.#log(row);
   }
+}
+
+/** Turns bare values into one-element rows, in place. */
+function wrapEach(items: unknown[]): unknown[][] {
+  for (let i = 0; i < items.length; i++) items[i] = [items[i]];
+  return items as unknown[][];
 }
 
 /** Shared fetch methods of a result and its views; `convert` turns a raw row into `Out`. */
@@ -303,14 +335,18 @@ export class Result<T = Record<string, unknown>, TScalar = unknown> extends Fetc
   readonly returnsRows: boolean;
   #proto: object | undefined;
 
-  /** @internal */
+  /**
+   * @internal With `bare`, `driver.rows` holds the values of a one-column result directly
+   * (no processors or logger then).
+   */
   constructor(
     driver: DriverResult,
     keys?: readonly string[],
     processors?: readonly (ValueProcessor | null)[],
     log?: RowLogger,
+    bare = false,
   ) {
-    super(new RowBuffer(driver, keys, processors, log));
+    super(new RowBuffer(driver, keys, processors, log, bare));
     this.rowCount = driver.rowCount;
     this.lastInsertId = driver.lastInsertId;
     this.returnsRows = driver.returnsRows;
@@ -398,6 +434,20 @@ export class ScalarResult<V = unknown> extends FetchMethods<V> {
   protected override _uniqueKey(_raw: unknown[], out: V): unknown {
     return valueKey(out);
   }
+
+  /** Every remaining value (the result is then exhausted: a second call returns `[]`). */
+  override fetchAll(): V[] {
+    return this.all();
+  }
+
+  /** Every remaining value; same as `fetchAll()`. */
+  override all(): V[] {
+    // A bare buffer already holds the values of its only column: no row to take them from.
+    if (this._buffer.bare && this.index === 0 && this._unique === null) {
+      return this._buffer.restBare() as V[];
+    }
+    return super.all();
+  }
 }
 
 /** Each row as a plain object keyed by column name. */
@@ -431,6 +481,17 @@ export class TupleResult extends FetchMethods<unknown[]> {
   /** @internal */
   protected _convert(raw: unknown[]): unknown[] {
     return raw;
+  }
+
+  /** Every remaining row (the result is then exhausted: a second call returns `[]`). */
+  override fetchAll(): unknown[][] {
+    return this.all();
+  }
+
+  /** Every remaining row; same as `fetchAll()`. */
+  override all(): unknown[][] {
+    // The buffer's rows are already the tuples: no copy.
+    return this._unique === null ? this._buffer.rest() : super.all();
   }
 
   /** The column names. */

@@ -33,94 +33,214 @@ export const STRONG_ENTRIES = 16_384;
 const MIN_SWEEP = 32_768;
 
 type Entry = InstanceState | WeakRef<InstanceState>;
+type Page = (Entry | undefined)[];
 
-/** The identity map entries of one mapped class. */
+/** Keys per page of the integer-keyed entries. */
+const PAGE_BITS = 10;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+/**
+ * Integer keys go to pages only while the pages stay dense enough: a raise of the page range
+ * may cover at most this many slots per entry (twice that once it doubles), plus
+ * {@link SPARE_PAGES}, so sparse keys go to the `Map` instead of costing a page each.
+ */
+const SLOTS_PER_ENTRY = 4;
+const SPARE_PAGES = 4;
+
+/**
+ * The identity map entries of one mapped class.
+ *
+ * Keys that are small non-negative integers (serial primary keys, the common case) are stored
+ * in pages of a two-level array, indexed by the key itself: a `Map` of 10,000 entries costs
+ * ten times more to fill and to probe, and loading rows is dominated by it. Every other key
+ * (strings, negative or huge numbers, composite keys) lives in a `Map`. A key below the page
+ * limit is always in the pages, never in the `Map`; raising the limit moves the `Map`'s keys
+ * that it now covers.
+ */
 export class IdentityBucket {
-  /** Key → state while strong, key → `WeakRef` of the state once {@link weak}. */
-  readonly map = new Map<IdentityKey, Entry>();
+  /** Pages of entries for integer keys below `pageLimit * PAGE_SIZE` (holes where absent). */
+  private pages: (Page | undefined)[] = [];
+  /** Number of pages integer keys may use; only grows (until the session clears the map). */
+  private pageLimit = 0;
+  /** Entries held in `pages`. */
+  private paged = 0;
+  /** Entries whose key is not a paged integer. */
+  private readonly others = new Map<IdentityKey, Entry>();
   /** True once the bucket holds its entries weakly. */
   weak = false;
   private sweepAt = MIN_SWEEP;
 
+  /** Number of entries, counting ones whose objects may already have been collected. */
+  get size(): number {
+    return this.paged + this.others.size;
+  }
+
   /** The live state with this key, if any. */
   get(key: IdentityKey): InstanceState | undefined {
-    const entry = this.map.get(key);
+    let entry: Entry | undefined;
+    if (isPageable(key) && key >>> PAGE_BITS < this.pageLimit) {
+      const page = this.pages[key >>> PAGE_BITS];
+      entry = page === undefined ? undefined : page[key & PAGE_MASK];
+    } else {
+      entry = this.others.get(key);
+    }
     if (entry === undefined || !this.weak) return entry as InstanceState | undefined;
     const state = (entry as WeakRef<InstanceState>).deref();
-    if (state === undefined) this.map.delete(key);
+    if (state === undefined) this.remove(key);
     return state;
   }
 
   /** Stores a state under its key (replacing any previous entry). */
   set(key: IdentityKey, state: InstanceState): void {
-    const map = this.map;
-    if (!this.weak) {
-      map.set(key, state);
-      if (map.size > STRONG_ENTRIES) this.weaken();
-      return;
+    const weak = this.weak;
+    const entry = weak ? new WeakRef(state) : state;
+    if (isPageable(key) && (key >>> PAGE_BITS < this.pageLimit || this.raiseLimitFor(key))) {
+      const index = key >>> PAGE_BITS;
+      const page = this.pages[index] ?? this.newPage(index);
+      const slot = key & PAGE_MASK;
+      if (page[slot] === undefined) this.paged++;
+      page[slot] = entry;
+    } else {
+      this.others.set(key, entry);
     }
-    map.set(key, new WeakRef(state));
-    if (map.size > this.sweepAt) this.sweep();
+    if (!weak) {
+      if (this.size > STRONG_ENTRIES) this.weaken();
+    } else if (this.size > this.sweepAt) {
+      this.sweep();
+    }
   }
 
   /** Removes the entry for `key` if it still names `state` (or names a collected object). */
   delete(key: IdentityKey, state: InstanceState): void {
-    const entry = this.map.get(key);
+    const entry = this.entry(key);
     if (entry === undefined) return;
     const current = this.weak ? (entry as WeakRef<InstanceState>).deref() : entry;
-    if (current === state || current === undefined) this.map.delete(key);
+    if (current === state || current === undefined) this.remove(key);
   }
 
   /** Drops entries whose objects were collected. */
   sweep(): void {
-    if (this.weak) {
-      const map = this.map;
-      for (const [key, ref] of map) {
-        if ((ref as WeakRef<InstanceState>).deref() === undefined) map.delete(key);
-      }
-    }
-    this.sweepAt = Math.max(MIN_SWEEP, this.map.size * 2);
+    if (this.weak) this.forEachEntry(() => undefined);
+    this.sweepAt = Math.max(MIN_SWEEP, this.size * 2);
   }
 
   /** The live states, as an array (callers may change the bucket while they walk it). */
   states(): InstanceState[] {
     const out: InstanceState[] = [];
-    const map = this.map;
-    if (!this.weak) {
-      for (const state of map.values()) out.push(state as InstanceState);
-      return out;
-    }
-    for (const [key, ref] of map) {
-      const state = (ref as WeakRef<InstanceState>).deref();
-      if (state === undefined) map.delete(key);
-      else out.push(state);
-    }
+    this.forEachEntry((state) => {
+      out.push(state);
+    });
     return out;
   }
 
-  /**
-   * Expires every live state. `forEach` with a shared callback: a `for…of` over the map
-   * allocated an iterator result per entry (commit expires every object of the session).
-   */
+  /** Expires every live state. */
   expireAll(): void {
-    this.map.forEach(this.weak ? expireWeakEntry : expireStrongEntry);
+    this.forEachEntry((state) => {
+      state.expireAll();
+    });
+  }
+
+  /** The stored entry for `key`, live or not. */
+  private entry(key: IdentityKey): Entry | undefined {
+    if (isPageable(key) && key >>> PAGE_BITS < this.pageLimit) {
+      return this.pages[key >>> PAGE_BITS]?.[key & PAGE_MASK];
+    }
+    return this.others.get(key);
+  }
+
+  /** Deletes the entry for `key`, whatever it holds. */
+  private remove(key: IdentityKey): void {
+    if (isPageable(key) && key >>> PAGE_BITS < this.pageLimit) {
+      const page = this.pages[key >>> PAGE_BITS];
+      const slot = key & PAGE_MASK;
+      if (page !== undefined && page[slot] !== undefined) {
+        page[slot] = undefined;
+        this.paged--;
+      }
+    } else {
+      this.others.delete(key);
+    }
+  }
+
+  /**
+   * Calls `visit` with every live state; in a weak bucket, deletes the entries of collected
+   * objects on the way. Entries `visit` adds may or may not be visited.
+   */
+  private forEachEntry(visit: (state: InstanceState) => void): void {
+    const weak = this.weak;
+    const pages = this.pages;
+    for (let p = 0; p < pages.length; p++) {
+      const page = pages[p];
+      if (page === undefined) continue;
+      for (let slot = 0; slot < PAGE_SIZE; slot++) {
+        const entry = page[slot];
+        if (entry === undefined) continue;
+        const state = weak ? (entry as WeakRef<InstanceState>).deref() : (entry as InstanceState);
+        if (state !== undefined) visit(state);
+        else if (page[slot] === entry) {
+          page[slot] = undefined;
+          this.paged--;
+        }
+      }
+    }
+    const others = this.others;
+    for (const [key, entry] of others) {
+      const state = weak ? (entry as WeakRef<InstanceState>).deref() : (entry as InstanceState);
+      if (state !== undefined) visit(state);
+      else others.delete(key);
+    }
+  }
+
+  /**
+   * Lets the pages reach `key` if they stay dense enough with one more entry; moves the `Map`
+   * entries the new limit covers. Returns false when `key` must go to the `Map`.
+   */
+  private raiseLimitFor(key: number): boolean {
+    const allowed = SPARE_PAGES + ((SLOTS_PER_ENTRY * (this.size + 1)) >>> PAGE_BITS);
+    if (key >>> PAGE_BITS >= allowed) return false;
+    // At least doubling (within twice the density bound) keeps the raises, each a walk over
+    // the Map, logarithmic in the number of entries.
+    const limit = Math.min(2 * allowed, Math.max(allowed, 2 * this.pageLimit));
+    this.pageLimit = limit;
+    while (this.pages.length < limit) this.pages.push(undefined);
+    const others = this.others;
+    if (others.size > 0) {
+      for (const [other, entry] of others) {
+        if (!isPageable(other) || other >>> PAGE_BITS >= limit) continue;
+        others.delete(other);
+        const index = other >>> PAGE_BITS;
+        (this.pages[index] ?? this.newPage(index))[other & PAGE_MASK] = entry;
+        this.paged++;
+      }
+    }
+    return true;
+  }
+
+  private newPage(index: number): Page {
+    const page = new Array<Entry | undefined>(PAGE_SIZE);
+    this.pages[index] = page;
+    return page;
   }
 
   /** Switches to weak entries: the bucket outgrew {@link STRONG_ENTRIES}. */
   private weaken(): void {
-    const map = this.map;
-    for (const [key, state] of map) map.set(key, new WeakRef(state as InstanceState));
+    for (const page of this.pages) {
+      if (page === undefined) continue;
+      for (let slot = 0; slot < PAGE_SIZE; slot++) {
+        const state = page[slot];
+        if (state !== undefined) page[slot] = new WeakRef(state as InstanceState);
+      }
+    }
+    const others = this.others;
+    for (const [key, state] of others) others.set(key, new WeakRef(state as InstanceState));
     this.weak = true;
-    this.sweepAt = Math.max(MIN_SWEEP, map.size * 2);
+    this.sweepAt = Math.max(MIN_SWEEP, this.size * 2);
   }
 }
 
-function expireStrongEntry(entry: Entry): void {
-  (entry as InstanceState).expireAll();
-}
-
-function expireWeakEntry(entry: Entry): void {
-  (entry as WeakRef<InstanceState>).deref()?.expireAll();
+/** True for keys the pages can hold: integers from 0 to 2^31 - 1. */
+function isPageable(key: IdentityKey): key is number {
+  return typeof key === 'number' && key >= 0 && (key | 0) === key;
 }
 
 /** One session's identity map, one bucket per mapped class. */
@@ -174,7 +294,7 @@ export class IdentityMap {
   /** Number of entries, counting ones whose objects may already have been collected. */
   get approximateSize(): number {
     let n = 0;
-    for (const bucket of this.buckets.values()) n += bucket.map.size;
+    for (const bucket of this.buckets.values()) n += bucket.size;
     return n;
   }
 

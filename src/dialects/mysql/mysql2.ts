@@ -2,8 +2,8 @@
  * The mysql2 driver adapter (MySQL and MariaDB). Statements with parameters run as
  * server-side prepared statements (`execute`, cached by mysql2 per connection); statements
  * without parameters use the text protocol. Rows come back as arrays; BIGINT values that do
- * not fit a double exactly come back as `bigint`. Streaming reads the result unbuffered
- * (`query().stream()`), pausing the socket while the consumer is busy.
+ * not fit a double exactly come back as `bigint`. Streaming reads the result unbuffered from
+ * the query's row events, pausing the socket while a batch waits for the consumer.
  */
 import type * as Mysql2 from 'mysql2';
 import type {
@@ -176,7 +176,7 @@ class MysqlConnection implements DriverConnection {
     batchSize: number,
   ): Promise<DriverCursor> {
     const query = this.conn.query(sql, convertParams(params));
-    const cursor = new MysqlCursor(query, batchSize);
+    const cursor = new MysqlCursor(this.conn, query as unknown as QueryEvents, batchSize);
     await cursor.ready;
     return cursor;
   }
@@ -295,85 +295,123 @@ function restoreBigints(rows: unknown[][], fields: Field[]): void {
   }
 }
 
-/** mysql2's row stream: an object-mode Readable that pauses the socket when full. */
-interface RowStream {
-  read(): unknown;
+/** The events of a mysql2 query this adapter listens to. */
+interface QueryEvents {
   on(event: string, fn: (...args: unknown[]) => void): unknown;
-  off(event: string, fn: (...args: unknown[]) => void): unknown;
-  readonly readableEnded: boolean;
-  readonly destroyed: boolean;
 }
 
-type StreamingQuery = ReturnType<RawConnection['query']> & {
-  stream(options?: { highWaterMark?: number }): RowStream;
-};
-
 /**
- * An unbuffered result: rows are pulled from mysql2's stream, which pauses the socket while
- * its buffer is full. Rows already buffered are taken synchronously (`read()`); only an
- * empty buffer waits, for the next `'readable'` (or the end).
+ * An unbuffered result read from the query's row events. Rows collect in an array; once a
+ * batch is waiting the connection is paused (the socket stops being read), and taking rows
+ * resumes it, so the next batch arrives while the caller works on this one and memory stays
+ * at about two batches. No stream object sits between the rows and the caller: an
+ * object-mode Readable costs a buffer node and several calls per row.
  */
 class MysqlCursor implements DriverCursor {
   readonly exclusive = true;
   columns: readonly string[] = NO_COLUMNS;
   readonly ready: Promise<void>;
   #fields: Field[] = [];
-  readonly #stream: RowStream;
+  #rows: unknown[][] = [];
+  /** No more rows will come (the query ended or failed). */
   #done = false;
   #error: unknown = undefined;
+  #paused = false;
+  /** Closing: rows are dropped as they come. */
+  #discard = false;
+  #need = 0;
+  #waiter: (() => void) | undefined = undefined;
+  readonly #detach: () => void;
 
-  constructor(query: ReturnType<RawConnection['query']>, batchSize: number) {
-    const stream = (query as StreamingQuery).stream({ highWaterMark: Math.max(16, batchSize) });
-    this.#stream = stream;
-    stream.on('fields', (fields: unknown) => {
+  constructor(
+    private readonly conn: RawConnection,
+    query: QueryEvents,
+    private readonly batchSize: number,
+  ) {
+    query.on('fields', (fields: unknown) => {
       this.#fields = fields as Field[];
       this.columns = this.#fields.map((f) => f.name);
     });
-    // Kept for the cursor's life: an 'error' without a listener would crash the process.
-    stream.on('error', (err: unknown) => {
-      this.#error ??= err;
+    query.on('result', (row: unknown) => {
+      if (this.#discard) return;
+      const rows = this.#rows;
+      rows.push(row as unknown[]);
+      if (rows.length >= this.batchSize && !this.#paused) {
+        this.#paused = true;
+        conn.pause();
+      }
+      if (this.#waiter !== undefined && rows.length >= this.#need) this.#wake();
     });
+    // Kept for the cursor's life: an 'error' without a listener would crash the process.
+    query.on('error', (err: unknown) => {
+      this.#error ??= err;
+      this.#finish();
+    });
+    query.on('end', () => this.#finish());
+    // A connection that dies mid-result tells the connection, not the query: listen there too,
+    // or a fetch would wait for rows that never come.
+    const lost = (err?: unknown): void => {
+      this.#error ??= err ?? new Error('Connection lost: The server closed the connection.');
+      this.#finish();
+    };
+    conn.on('error', lost);
+    conn.on('end', lost);
+    this.#detach = () => {
+      conn.off('error', lost);
+      conn.off('end', lost);
+    };
     // The first rows (or the end) tell us the columns and surface SQL errors early.
-    this.ready = this.#wait();
+    this.ready = this.#waitFor(1).then(() => {
+      if (this.#error !== undefined) throw this.#error;
+    });
   }
 
-  /** Resolves when rows are buffered or the stream ended; rejects with its error. */
-  #wait(): Promise<void> {
-    const stream = this.#stream;
-    return new Promise<void>((resolve, reject) => {
-      const settle = (): void => {
-        stream.off('readable', settle);
-        stream.off('end', settle);
-        stream.off('close', settle);
-        stream.off('error', settle);
-        if (stream.readableEnded) this.#done = true;
-        if (this.#error !== undefined) {
-          this.#done = true;
-          reject(this.#error as Error);
-        } else resolve();
-      };
-      if (this.#error !== undefined || stream.readableEnded || stream.destroyed) {
-        settle();
-        return;
-      }
-      stream.on('readable', settle);
-      stream.on('end', settle);
-      stream.on('close', settle);
-      stream.on('error', settle);
+  #finish(): void {
+    if (!this.#done) this.#detach();
+    this.#done = true;
+    this.#resume();
+    if (this.#waiter !== undefined) this.#wake();
+  }
+
+  #wake(): void {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.();
+  }
+
+  /** Resolves once `n` rows are buffered or no more will come. */
+  #waitFor(n: number): Promise<void> {
+    if (this.#done || this.#rows.length >= n) return Promise.resolve();
+    this.#need = n;
+    return new Promise<void>((resolve) => {
+      this.#waiter = resolve;
     });
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    // Handles the packets that arrived while paused, synchronously; may pause again.
+    this.conn.resume();
   }
 
   async fetch(n: number): Promise<unknown[][]> {
-    const rows: unknown[][] = [];
-    const stream = this.#stream;
-    while (!this.#done) {
-      let row: unknown;
-      while (rows.length < n && (row = stream.read()) !== null) rows.push(row as unknown[]);
-      if (rows.length >= n) break;
-      if (stream.destroyed && this.#error === undefined) this.#done = true;
-      else await this.#wait();
+    if (this.#rows.length < n && !this.#done) {
+      this.#resume();
+      await this.#waitFor(n);
     }
-    if (this.#error !== undefined && rows.length === 0) throw this.#error;
+    const buffered = this.#rows;
+    if (this.#error !== undefined && buffered.length === 0) throw this.#error;
+    let rows: unknown[][];
+    if (buffered.length <= n) {
+      rows = buffered;
+      this.#rows = [];
+    } else {
+      rows = buffered.slice(0, n);
+      this.#rows = buffered.slice(n);
+    }
+    // Let the next batch come while the caller works on this one.
+    if (this.#rows.length < this.batchSize) this.#resume();
     if (rows.length > 0 && this.#fields.some((f) => (f.columnType ?? f.type) === LONGLONG)) {
       restoreBigints(rows, this.#fields);
     }
@@ -382,11 +420,9 @@ class MysqlCursor implements DriverCursor {
 
   async close(): Promise<void> {
     // The protocol needs the rest of the result read before the connection is usable again.
-    const stream = this.#stream;
-    while (!this.#done) {
-      while (stream.read() !== null);
-      if (stream.destroyed && this.#error === undefined) this.#done = true;
-      else await this.#wait().catch(() => undefined);
-    }
+    this.#discard = true;
+    this.#rows = [];
+    this.#resume();
+    await this.#waitFor(Number.POSITIVE_INFINITY);
   }
 }

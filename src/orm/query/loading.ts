@@ -1,9 +1,10 @@
 /**
  * Row loading: positional rows from the driver become mapped objects through the identity
  * map. This is the ORM's hottest path, so it allocates as little as it can: a new object is
- * `Object.create(prototype)` (the user's constructor does not run, as in SQLAlchemy) plus one
- * state object, and when the row holds exactly the entity's columns in order, the row array
- * itself becomes the object's value array. No closures or try/catch per row.
+ * an empty shell with the class's prototype (the user's constructor does not run, as in
+ * SQLAlchemy) plus one state object, and when the row holds exactly the entity's columns in
+ * order, the row array itself becomes the object's value array. No closures or try/catch per
+ * row.
  *
  * An object already in the identity map keeps its in-memory state (loaded and changed values
  * win, as in SQLAlchemy); expired attributes are filled from the row; `populateExisting`
@@ -17,10 +18,34 @@ import { InstanceState, STATE } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import type { Session } from '../session/session.js';
 
+type Loaded = { [STATE]: InstanceState | undefined };
+type Shell = new () => Loaded;
+
+/** One shell constructor per mapped prototype. */
+const shells = new WeakMap<object, Shell>();
+
+/**
+ * A constructor of empty objects with `proto` as their prototype and room for exactly the
+ * state slot: V8 sizes such objects to the one property they get, where `Object.create()`
+ * reserves four, so every loaded object is smaller and quicker to make.
+ */
+function shellOf(proto: object): Shell {
+  let shell = shells.get(proto);
+  if (shell === undefined) {
+    const make = function (this: Loaded): void {
+      this[STATE] = undefined;
+    };
+    make.prototype = proto;
+    shell = make as unknown as Shell;
+    shells.set(proto, shell);
+  }
+  return shell;
+}
+
 /** Loads one entity from rows, at fixed positions of each row. */
 export class EntityLoader {
   private readonly bucket: IdentityBucket;
-  private readonly proto: object;
+  private readonly Shell: Shell;
   private readonly whole: boolean;
   private readonly pkPositions: readonly number[];
   /** Whether `loadedAsPersistent` listeners existed when the loader was made. */
@@ -47,7 +72,7 @@ export class EntityLoader {
     streaming = false,
   ) {
     this.bucket = session.identityMap.bucket(mapper);
-    this.proto = mapper.prototype;
+    this.Shell = shellOf(mapper.prototype);
     this.whole = rowWidth === positions.length && positions.every((p, i) => p === i);
     this.pkPositions = mapper.pk.map((i) => positions[i]!);
     this.firesLoaded = session.events.has('loadedAsPersistent');
@@ -105,7 +130,7 @@ export class EntityLoader {
       }
       return existing.obj;
     }
-    const obj = Object.create(this.proto) as { [STATE]: InstanceState };
+    const obj = new this.Shell();
     const state = new InstanceState(this.mapper, obj, this.whole ? row : this.values(row));
     state.key = key;
     state.session = this.session;

@@ -8,7 +8,12 @@ import type { Result, ScalarResult } from '../../engine/result.js';
 import type { Executable } from '../../sql/executable.js';
 import type { RowOf } from '../../sql/statements/statement.js';
 import type { MappedClass } from '../mapping/model.js';
-import { executeStatement, streamChunks, type OrmExecuteOptions } from '../query/execute.js';
+import {
+  ChunkItems,
+  executeStatement,
+  streamChunks,
+  type OrmExecuteOptions,
+} from '../query/execute.js';
 import {
   loadByIdentity,
   mergeObject,
@@ -115,25 +120,25 @@ export class Session extends SessionCore {
    * for await (const [user] of session.stream(select(User), undefined, { yieldPer: 500 })) { … }
    * ```
    */
-  async *stream<S extends Executable>(
+  stream<S extends Executable>(
     stmt: S,
     params?: Params,
     options: OrmExecuteOptions & { yieldPer?: number } = {},
   ): AsyncGenerator<TupleOf<S>, void, undefined> {
-    for await (const chunk of streamChunks(this, stmt, params, options.yieldPer ?? 1000, options)) {
-      for (let i = 0; i < chunk.length; i++) yield chunk[i] as TupleOf<S>;
-    }
+    return new ChunkItems<TupleOf<S>>(
+      streamChunks(this, stmt, params, options.yieldPer ?? 1000, options),
+    );
   }
 
   /** Like {@link Session.stream}, yielding the first column (the objects of `select(User)`). */
-  async *streamScalars<S extends Executable>(
+  streamScalars<S extends Executable>(
     stmt: S,
     params?: Params,
     options: OrmExecuteOptions & { yieldPer?: number } = {},
   ): AsyncGenerator<FirstOf<S>, void, undefined> {
-    for await (const chunk of streamChunks(this, stmt, params, options.yieldPer ?? 1000, options)) {
-      for (let i = 0; i < chunk.length; i++) yield chunk[i]![0] as FirstOf<S>;
-    }
+    return new ChunkItems<FirstOf<S>>(
+      streamChunks(this, stmt, params, options.yieldPer ?? 1000, options, true),
+    );
   }
 
   /**

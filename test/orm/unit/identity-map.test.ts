@@ -83,7 +83,7 @@ describe('identity map', () => {
     for (let i = 0; i < total; i++) bucket.set(i, loaded(mapper, [i, 'x']));
     // every entry is alive until the job ends, so the sweep keeps them and raises its threshold
     expect(bucket.weak).toBe(true);
-    expect(bucket.map.size).toBe(total);
+    expect(bucket.size).toBe(total);
     expect(bucket.states()).toHaveLength(total);
   });
 
@@ -100,5 +100,110 @@ describe('identity map', () => {
       expect(states[4]!.values[0]).toBe(4);
       expect(states[3]!.hasExpired).toBe(false);
     }
+  });
+});
+
+describe('identity map pages (integer keys) and the map for other keys', () => {
+  const keys: unknown[] = [
+    0,
+    1,
+    1023,
+    1024,
+    5000,
+    -1,
+    -0,
+    1.5,
+    2 ** 31,
+    2 ** 31 - 1,
+    1e9,
+    'a',
+    '1',
+  ];
+
+  it('finds, replaces and removes every kind of key, never mixing them up', () => {
+    const map = new IdentityMap();
+    const states = keys.map((k, i) => loaded(mapper, [k, `v${i}`]));
+    for (const s of states) map.add(s);
+    const found = (key: unknown): number => states.indexOf(map.get(mapper, key as number)!);
+    // -0 and 0 are one key, as in a Map
+    expect([0, '1', 1, 1.5, 2 ** 31, 2 ** 31 - 1, 1e9, -1, 5000].map(found)).toEqual([
+      6, 12, 1, 7, 8, 9, 10, 5, 4,
+    ]);
+    expect([2, 'b', 1024.5, -2].map(found)).toEqual([-1, -1, -1, -1]);
+    expect(map.allStates()).toHaveLength(keys.length - 1);
+    for (const s of states.slice(7)) map.remove(s);
+    expect(states.slice(7).map((s) => found(s.key))).toEqual([-1, -1, -1, -1, -1, -1]);
+    expect(map.approximateSize).toBe(6);
+  });
+
+  it('moves map entries into pages when the pages grow to cover them, and keeps each key once', () => {
+    const bucket = new IdentityMap().bucket(mapper);
+    // Far beyond what one entry may reach: stored in the map at first.
+    const far = loaded(mapper, [20_000, 'far']);
+    bucket.set(20_000, far);
+    for (let i = 0; i < 6000; i++) bucket.set(i, loaded(mapper, [i, 'x']));
+    expect(bucket.get(20_000)).toBe(far);
+    expect(bucket.size).toBe(6001);
+    const again = loaded(mapper, [20_000, 'again']);
+    bucket.set(20_000, again);
+    expect(bucket.size).toBe(6001);
+    expect(bucket.get(20_000)).toBe(again);
+    bucket.delete(20_000, far); // not the stored one: no effect
+    expect(bucket.get(20_000)).toBe(again);
+    bucket.delete(20_000, again);
+    expect(bucket.get(20_000)).toBeUndefined();
+    expect(bucket.states()).toHaveLength(6000);
+  });
+
+  it('answers like a plain Map for a random mix of operations', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = (): number | string => {
+      const r = random();
+      if (r < 0.6) return Math.floor(random() * 3000);
+      if (r < 0.7) return Math.floor(random() * 1e7);
+      if (r < 0.8) return -Math.floor(random() * 100);
+      if (r < 0.9) return `k${Math.floor(random() * 50)}`;
+      return Math.floor(random() * 3000) + 0.5;
+    };
+    const bucket = new IdentityMap().bucket(mapper);
+    const reference = new Map<unknown, unknown>();
+    for (let step = 0; step < 20_000; step++) {
+      const key = pick();
+      const r = random();
+      if (r < 0.6) {
+        const s = loaded(mapper, [key, step]);
+        bucket.set(key, s);
+        reference.set(key, s);
+      } else if (r < 0.8) {
+        const s = reference.get(key) as ReturnType<typeof loaded> | undefined;
+        if (s !== undefined) bucket.delete(key, s);
+        reference.delete(key);
+      } else {
+        expect(bucket.get(key)).toBe(reference.get(key));
+      }
+    }
+    expect(bucket.size).toBe(reference.size);
+    expect(new Set(bucket.states())).toEqual(new Set(reference.values()));
+    for (const [key, s] of reference) expect(bucket.get(key as number)).toBe(s);
+  });
+
+  it('holds paged and mapped entries weakly alike once the bucket is big', async () => {
+    const map = new IdentityMap();
+    const keepPaged = loaded(mapper, [3, 'kept']);
+    const keepMapped = loaded(mapper, ['s', 'kept']);
+    map.add(keepPaged);
+    map.add(keepMapped);
+    for (let i = 10; i < STRONG_ENTRIES + 5000; i++) map.add(loaded(mapper, [i, 'x']));
+    for (let i = 0; i < 100; i++) map.add(loaded(mapper, [`t${i}`, 'x']));
+    expect(map.bucket(mapper).weak).toBe(true);
+    await collectGarbage();
+    expect(new Set(map.allStates())).toEqual(new Set([keepPaged, keepMapped]));
+    expect(map.approximateSize).toBe(2);
+    expect(map.get(mapper, 3)).toBe(keepPaged);
+    expect(map.get(mapper, 's')).toBe(keepMapped);
   });
 });
