@@ -267,18 +267,18 @@ describe.each(allDatabases())('batched UPDATE forms on $name', (db) => {
   });
 
   // A cast to the column's bounded type would truncate: the VALUES list casts to VARCHAR and
-  // leaves the length check to the assignment, as a plain UPDATE does.
-  (db.name === 'postgresql' ? run : it.skip)(
-    'refuses a value too long for its column in every form',
-    async () => {
+  // leaves the length check to the assignment, as a plain UPDATE does. SQLite does not enforce
+  // VARCHAR lengths, so the check is for the servers.
+  if (db.name !== 'sqlite') {
+    run('refuses a value too long for its column in every form', async () => {
       const values = after.map((v) => ({ ...v, vc: 'much too long for eight' }));
       for (const form of forms) {
         const error = await updateWith(form, ['vc'], { values }).catch((err: unknown) => err);
         expect(error).toBeInstanceOf(Error);
         expect((error as Error).message).toMatch(/too long/);
       }
-    },
-  );
+    });
+  }
 });
 
 const pg = serverDatabase('postgresql');
