@@ -4,6 +4,7 @@
  * the dialect's placeholders once per dialect (per TextClause, per template call site).
  */
 import { ArgumentError, InvalidRequestError } from '../errors.js';
+import { checkPositionalCount } from './compiler/compiled.js';
 import type { CompiledStatement, Executable, SqlDialect } from './executable.js';
 
 /** One piece of a textual statement, as the SQL compiler may splice it into a larger one. */
@@ -161,12 +162,7 @@ function bindTextPositional(
   defaults: Readonly<Record<string, unknown>> | undefined,
   values: readonly unknown[],
 ): unknown[] {
-  if (values.length !== slots.length) {
-    throw new ArgumentError(
-      `The statement takes ${slots.length} positional parameters, got ${values.length}; ` +
-        'lay the values out by compiled.bindNames.',
-    );
-  }
+  checkPositionalCount(slots.length, values.length);
   const out = new Array<unknown>(slots.length);
   for (let i = 0; i < slots.length; i++) {
     let v = values[i];

@@ -10,13 +10,14 @@
  * gives a bind of the column's type. Each VALUES parameter is cast to its column's type, as a
  * bare parameter in a VALUES list would be typed `text`.
  */
-import { ArgumentError, InvalidRequestError } from '../../errors.js';
+import { InvalidRequestError } from '../../errors.js';
 import type {
   CompiledStatement,
   Executable,
   SqlDialect,
   ValueProcessor,
 } from '../../sql/executable.js';
+import { checkPositionalCount } from '../../sql/compiler/compiled.js';
 import { hooksOf } from '../../sql/compiler/compiler.js';
 import { checkValue } from '../../sql/expressions/coercions.js';
 import type { AnySqlType } from '../../sql/types/sql-type.js';
@@ -168,12 +169,7 @@ class CompiledValuesUpdate implements CompiledStatement {
 
   bindPositional(values: readonly unknown[]): unknown[] {
     const slots = this.slots;
-    if (values.length !== slots.length) {
-      throw new ArgumentError(
-        `The statement takes ${slots.length} positional parameters, got ${values.length}; ` +
-          'lay the values out by compiled.bindNames.',
-      );
-    }
+    checkPositionalCount(slots.length, values.length);
     const out = new Array<unknown>(slots.length);
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;

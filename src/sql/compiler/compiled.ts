@@ -9,6 +9,23 @@ import type { CompiledStatement, ValueProcessor } from '../executable.js';
 import { checkValue } from '../expressions/coercions.js';
 import type { AnySqlType } from '../types/sql-type.js';
 
+/**
+ * Refuses a positional parameter list of the wrong length, naming both lengths.
+ *
+ * @example
+ * ```ts
+ * checkPositionalCount(compiled.bindNames!.length, values.length);
+ * ```
+ */
+export function checkPositionalCount(expected: number, got: number): void {
+  if (got !== expected) {
+    throw new ArgumentError(
+      `The statement takes ${expected} positional parameters, got ${got}; ` +
+        'lay the values out by compiled.bindNames.',
+    );
+  }
+}
+
 /** Where one positional parameter comes from. */
 export interface BindSlot {
   /** Index into the statement's embedded values, or -1. */
@@ -96,12 +113,7 @@ class BoundStatement implements CompiledStatement {
 
   bindPositional(values: readonly unknown[]): unknown[] {
     const slots = this.template.slots;
-    if (values.length !== slots.length) {
-      throw new ArgumentError(
-        `The statement takes ${slots.length} positional parameters, got ${values.length}; ` +
-          'lay the values out by compiled.bindNames.',
-      );
-    }
+    checkPositionalCount(slots.length, values.length);
     const out = new Array<unknown>(slots.length);
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
