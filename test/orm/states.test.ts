@@ -84,6 +84,29 @@ describeOrm('object states', metadata, (ctx) => {
     await s.close();
   });
 
+  it('rollback makes transient exactly the flushed new objects still in the session', async () => {
+    const s = ctx.Session();
+    const batch = [0, 1, 2, 3].map((i) => new User({ name: `b${i}` }));
+    s.addAll(batch);
+    await s.flush();
+    s.expunge(batch[1]!); // flushed, then expunged: detached, untouched by the rollback
+    const sp = await s.beginNested();
+    const inner = new User({ name: 'inner' });
+    s.add(inner);
+    await s.flush();
+    await sp.commit(); // the savepoint's insert now belongs to the outer transaction
+    const late = new User({ name: 'late' });
+    s.add(late);
+    await s.flush();
+    await s.rollback();
+    for (const o of [batch[0]!, batch[2]!, batch[3]!, inner, late]) {
+      expect(states(o)).toEqual(only('transient'));
+    }
+    expect(states(batch[1]!)).toEqual(only('detached'));
+    expect((await s.scalars(select(User).where(users.c.name.eq('late')))).all()).toEqual([]);
+    await s.close();
+  });
+
   it('close detaches every object and keeps loaded values; the session stays usable', async () => {
     const s = ctx.Session({ expireOnCommit: false });
     const u = new User({ name: 'c', age: 3 });

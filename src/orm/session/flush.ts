@@ -67,7 +67,7 @@ async function flushInTransaction(session: Session): Promise<void> {
   ensureTransaction(session).assertActive();
   const conn = await connectionFor(session);
   const transaction = session._transaction!;
-  const newStates = [...session._new];
+  const newStates = session._new.toArray();
   const dirtyStates = [...session._dirty];
   const deletedStates = [...session._deleted];
   const ctx =
@@ -111,9 +111,8 @@ function newKeys(states: readonly InstanceState[]): IdentityKey[] {
   return keys;
 }
 
-function everyStateKeyed(states: ReadonlySet<InstanceState>): boolean {
-  for (const s of states) if (s.key === undefined) return false;
-  return true;
+function isKeyed(state: InstanceState): boolean {
+  return state.key !== undefined;
 }
 
 function finalize(
@@ -127,7 +126,6 @@ function finalize(
   const map = session.identityMap;
   const deletedSet = new Set(deleted);
   const pending = session._new;
-  const added = t.new;
   let mapper: Mapper | undefined;
   let bucket: IdentityBucket | undefined;
   for (let i = 0; i < inserted.length; i++) {
@@ -141,12 +139,13 @@ function finalize(
       bucket = map.bucket(mapper);
     }
     bucket!.set(key, s);
-    added.add(s);
   }
+  // `inserted` is this flush's own array: the transaction keeps it as it is.
+  t.new.addBatch(inserted);
   // Usually the pending set holds exactly the states just inserted: then it is emptied at
   // once instead of entry by entry. A state added while the flush ran has no key yet, which
   // tells the two cases apart.
-  if (pending.size === inserted.length && everyStateKeyed(pending)) pending.clear();
+  if (pending.size === inserted.length && pending.every(isKeyed)) pending.clear();
   else for (const s of inserted) pending.delete(s);
   for (const s of dirty) {
     session._dirty.delete(s);

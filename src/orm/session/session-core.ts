@@ -18,6 +18,7 @@ import type { InstanceState, StateOwner } from '../state/instance-state.js';
 import { resolveOptions, type ResolvedSessionOptions, type SessionOptions } from './options.js';
 import type { JoinTransactionMode, TransactionOwner } from './session-transaction.js';
 import type { SessionTransaction } from './session-transaction.js';
+import { PendingSet } from '../state/pending-set.js';
 import { attach, detach, detachAll, markDeleted } from './state-ops.js';
 import * as tx from './transactions.js';
 import { flushSession } from './flush.js';
@@ -48,7 +49,7 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
   readonly bind: unknown;
 
   /** @internal pending instances, in add order */
-  readonly _new = new Set<InstanceState>();
+  readonly _new = new PendingSet();
   /** @internal persistent instances with changes */
   readonly _dirty = new Set<InstanceState>();
   /** @internal instances marked for deletion */

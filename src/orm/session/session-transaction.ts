@@ -21,6 +21,7 @@
  */
 import { InvalidRequestError, PendingRollbackError, ResourceClosedError } from '../../errors.js';
 import type { InstanceState } from '../state/instance-state.js';
+import { StateRecord } from '../state/state-record.js';
 import type { ConnectionLike, EngineLike, TransactionLike } from './bind.js';
 
 /** How the transaction began. */
@@ -62,8 +63,11 @@ export interface TransactionOwner {
  */
 export class SessionTransaction {
   state: TransactionState = 'active';
-  /** Instances inserted by flushes in this transaction. */
-  readonly new = new Set<InstanceState>();
+  /**
+   * Instances inserted by flushes in this transaction: filed a flush at a time, read only by a
+   * rollback or an expunge.
+   */
+  readonly new = new StateRecord();
   /** Instances deleted by flushes in this transaction. */
   readonly deleted = new Set<InstanceState>();
   /** Instances updated by flushes in this transaction (a savepoint rollback expires them). */

@@ -41,6 +41,13 @@ export interface AttributeHistory {
 }
 
 let stateIds = 0;
+/** Message handles of the states that were ever described (most never are). */
+const describedIds = new WeakMap<InstanceState, number>();
+
+/** Bits of {@link InstanceState}'s flags field. */
+const MODIFIED = 1;
+const DELETED = 2;
+const WAS_DELETED = 4;
 
 /** The ORM bookkeeping of one mapped instance. */
 export class InstanceState {
@@ -48,17 +55,17 @@ export class InstanceState {
   values: unknown[];
   /** Old values of assigned attributes ({@link NO_VALUE} where unassigned), or undefined. */
   committed: unknown[] | undefined = undefined;
-  /** True after an assignment since the last load/flush while the object had an identity. */
-  modified = false;
   /** Identity-map key; set once the row exists in the database. */
   key: IdentityKey | undefined = undefined;
   private owner: StateOwner | undefined = undefined;
   private ownerEpoch = 0;
-  /** Its DELETE was flushed in the owning session's current transaction. */
-  deleted = false;
-  /** It was deleted and the deletion was committed. */
-  wasDeleted = false;
-  private id = 0;
+  /**
+   * `modified`, `deleted` and `wasDeleted` in one small integer: every mapped object has a
+   * state, and three boolean fields would make each of them 16 bytes larger.
+   */
+  private flags = 0;
+  /** @internal Where the session's pending set holds this state (see `PendingSet`). */
+  pendingSlot = -1;
 
   constructor(
     readonly mapper: Mapper,
@@ -66,6 +73,30 @@ export class InstanceState {
     values: unknown[],
   ) {
     this.values = values;
+  }
+
+  /** True after an assignment since the last load/flush while the object had an identity. */
+  get modified(): boolean {
+    return (this.flags & MODIFIED) !== 0;
+  }
+  set modified(on: boolean) {
+    this.flags = on ? this.flags | MODIFIED : this.flags & ~MODIFIED;
+  }
+
+  /** Its DELETE was flushed in the owning session's current transaction. */
+  get deleted(): boolean {
+    return (this.flags & DELETED) !== 0;
+  }
+  set deleted(on: boolean) {
+    this.flags = on ? this.flags | DELETED : this.flags & ~DELETED;
+  }
+
+  /** It was deleted and the deletion was committed. */
+  get wasDeleted(): boolean {
+    return (this.flags & WAS_DELETED) !== 0;
+  }
+  set wasDeleted(on: boolean) {
+    this.flags = on ? this.flags | WAS_DELETED : this.flags & ~WAS_DELETED;
   }
 
   /** The session the instance is attached to. */
@@ -81,18 +112,19 @@ export class InstanceState {
 
   /** A short unique handle for messages: `<User at 0x1f>`. */
   describe(): string {
-    if (this.id === 0) this.id = ++stateIds;
-    return `<${this.mapper.name} at 0x${this.id.toString(16)}>`;
+    let id = describedIds.get(this);
+    if (id === undefined) describedIds.set(this, (id = ++stateIds));
+    return `<${this.mapper.name} at 0x${id.toString(16)}>`;
   }
 
   /** Writes one attribute, recording the old value the first time (the attribute setter). */
   setValue(index: number, value: unknown): void {
     const values = this.values;
     if (this.key !== undefined) {
-      if (!this.modified) {
+      if ((this.flags & MODIFIED) === 0) {
         // The owner may refuse (closed transaction inside a context manager): check first.
         this.session?.onModified(this);
-        this.modified = true;
+        this.flags |= MODIFIED;
       }
       let committed = this.committed;
       if (committed === undefined) committed = this.committed = this.mapper.noValues.slice();
@@ -135,7 +167,7 @@ export class InstanceState {
   /** Forgets recorded changes: the values now match the database (after flush or load). */
   commitChanges(): void {
     this.committed = undefined;
-    this.modified = false;
+    this.flags &= ~MODIFIED;
   }
 
   /**
@@ -159,7 +191,7 @@ export class InstanceState {
       for (let j = 0; j < pk.length; j++) values[pk[j]!] = ids[j];
     }
     this.committed = undefined;
-    this.modified = false;
+    this.flags &= ~MODIFIED;
   }
 
   /** Marks some attributes unloaded, discarding their pending changes. */
@@ -177,7 +209,7 @@ export class InstanceState {
   load(values: unknown[]): void {
     this.values = values;
     this.committed = undefined;
-    this.modified = false;
+    this.flags &= ~MODIFIED;
   }
 
   /** Loads only the expired attributes from a fresh row (keeps unexpired in-memory values). */

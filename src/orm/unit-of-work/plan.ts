@@ -143,13 +143,16 @@ function insertSteps(mapper: Mapper, states: readonly InstanceState[]): InsertSt
     steps.push({ kind: 'insert', mapper, states: run, columns, generated });
     start = end;
   };
+  // Only the columns with a client-side default (or the version counter) are visited per row.
+  const filled: number[] = [];
+  for (let i = 0; i < n; i++) if (cols[i]!.default !== undefined || i === version) filled.push(i);
   for (let k = 0; k < states.length; k++) {
     const values = states[k]!.values;
-    for (let i = 0; i < n; i++) {
+    for (let f = 0; f < filled.length; f++) {
+      const i = filled[f]!;
       if (values[i] === undefined) {
         const def = cols[i]!.default;
-        if (def !== undefined) values[i] = def();
-        else if (i === version) values[i] = 1;
+        values[i] = def !== undefined ? def() : 1;
       }
     }
     if (k > start && !sameColumnsSet(states[start]!.values, values, n)) close(k);
