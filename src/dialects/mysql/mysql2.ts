@@ -4,6 +4,12 @@
  * without parameters use the text protocol. Rows come back as arrays; BIGINT values that do
  * not fit a double exactly come back as `bigint`. Streaming reads the result unbuffered from
  * the query's row events, pausing the socket while a batch waits for the consumer.
+ *
+ * Transactions run with the session's `autocommit` off, as MySQLdb-based clients do: the
+ * server then opens a transaction at the first statement, so a transaction costs no BEGIN
+ * round trip (InnoDB takes its snapshot at the first read either way). Statements outside a
+ * transaction switch `autocommit` back on first; after a transaction-control statement sent
+ * as SQL the adapter puts it back on too, so what such statements do is unchanged.
  */
 import type * as Mysql2 from 'mysql2';
 import type {
@@ -38,6 +44,17 @@ const NO_ROWS: unknown[][] = [];
 const NO_COLUMNS: readonly string[] = [];
 /** Statements that start or end a transaction behind the adapter's back. */
 const TRANSACTION_CONTROL = /^\s*(begin|start|commit|rollback|set\s+autocommit|xa|lock|unlock)\b/i;
+/** Transaction-control statements after which a transaction is still open. */
+const LEAVES_TRANSACTION_OPEN =
+  /^\s*(begin|start)\b|^\s*rollback\s+(work\s+)?to\b|\band\s+chain\b/i;
+const SETS_AUTOCOMMIT = /^\s*set\s+autocommit\b/i;
+
+/**
+ * The session's `autocommit` as the adapter last set it: `'on'` (the server default),
+ * `'off'` (set by `begin()`), or `'unknown'` once SQL sent by the caller set it, after which
+ * the adapter sends an explicit BEGIN and leaves the variable alone.
+ */
+type Autocommit = 'on' | 'off' | 'unknown';
 
 /** Opens mysql2 connections. */
 export const mysql2Adapter: DriverAdapter = {
@@ -69,6 +86,7 @@ class MysqlConnection implements DriverConnection {
   #alive = true;
   #connected = false;
   #inTransaction: boolean | undefined = false;
+  #autocommit: Autocommit = 'on';
   info: Readonly<Record<string, unknown>> = {};
 
   constructor(
@@ -112,8 +130,52 @@ class MysqlConnection implements DriverConnection {
   }
 
   execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
-    if (TRANSACTION_CONTROL.test(sql)) this.#inTransaction = undefined;
+    if (TRANSACTION_CONTROL.test(sql)) return this.#transactionControl(sql, params);
+    if (this.#inTransaction === false && this.#autocommit === 'off') {
+      return this.#outsideTransaction(sql, params);
+    }
+    return this.#run(sql, params);
+  }
+
+  #run(sql: string, params: readonly unknown[]): Promise<DriverResult> {
     return params.length === 0 ? this.#query(sql, params) : this.#prepared(sql, params);
+  }
+
+  /** A statement outside a transaction commits on its own, as with `autocommit` on. */
+  async #outsideTransaction(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    await this.#autocommitOn();
+    return this.#run(sql, params);
+  }
+
+  /**
+   * BEGIN, COMMIT, LOCK TABLES… sent as SQL: run with `autocommit` on, as they were written
+   * for. Turning it on commits an open transaction, so inside one it is turned on only once
+   * the statement has ended the transaction (a BEGIN leaves one open: that one ends with the
+   * adapter's own COMMIT or ROLLBACK).
+   */
+  async #transactionControl(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    if (this.#inTransaction === false && this.#autocommit === 'off') await this.#autocommitOn();
+    this.#inTransaction = undefined;
+    let result: DriverResult;
+    try {
+      result = await this.#run(sql, params);
+    } catch (err) {
+      // A failed statement changed nothing; a SET autocommit may have, so stop assuming.
+      if (SETS_AUTOCOMMIT.test(sql)) this.#autocommit = 'unknown';
+      throw err;
+    }
+    if (SETS_AUTOCOMMIT.test(sql)) this.#autocommit = 'unknown';
+    else if (this.#autocommit === 'off' && !LEAVES_TRANSACTION_OPEN.test(sql)) {
+      await this.#autocommitOn().catch(() => {
+        this.#autocommit = 'unknown';
+      });
+    }
+    return result;
+  }
+
+  async #autocommitOn(): Promise<void> {
+    await this.#query('SET autocommit = 1', []);
+    this.#autocommit = 'on';
   }
 
   async executeMany(
@@ -175,6 +237,7 @@ class MysqlConnection implements DriverConnection {
     params: readonly unknown[],
     batchSize: number,
   ): Promise<DriverCursor> {
+    if (this.#inTransaction === false && this.#autocommit === 'off') await this.#autocommitOn();
     const query = this.conn.query(sql, convertParams(params));
     const cursor = new MysqlCursor(this.conn, query as unknown as QueryEvents, batchSize);
     await cursor.ready;
@@ -182,7 +245,14 @@ class MysqlConnection implements DriverConnection {
   }
 
   async begin(): Promise<void> {
-    await this.#query('BEGIN', []);
+    if (this.#inTransaction !== false || this.#autocommit === 'unknown') {
+      // After transaction-control SQL, or with `autocommit` set by the caller: an explicit
+      // BEGIN, which also ends whatever that SQL may have left open.
+      await this.#query('BEGIN', []);
+    } else if (this.#autocommit === 'on') {
+      await this.#query('SET autocommit = 0', []);
+      this.#autocommit = 'off';
+    }
     this.#inTransaction = true;
   }
 
