@@ -28,6 +28,9 @@ import type { NestedTransaction, Transaction } from './transaction.js';
 import { TransactionControl, cantReconnect } from './transaction-control.js';
 import type { RowOf, ScalarOf } from './typing.js';
 
+/** The settled promise of calls that had nothing to wait for. */
+const DONE: Promise<void> = Promise.resolve();
+
 const STREAM_BUSY =
   'This connection is streaming a result; read it to the end or close() it before running ' +
   'another statement on this connection';
@@ -98,6 +101,18 @@ export class Connection implements StreamOwner {
     }
     this.#handle = handle;
     this.#driver = handle.connection;
+  }
+
+  /**
+   * @internal Takes an idle driver connection from the pool synchronously when the pool can
+   * hand one out at once (see `Pool.checkoutNow`); false means `_checkout()` is needed.
+   */
+  _checkoutNow(): boolean {
+    const handle = this.engine.pool.checkoutNow();
+    if (handle === undefined) return false;
+    this.#handle = handle;
+    this.#driver = handle.connection;
+    return true;
   }
 
   /** True once `close()` was called. */
@@ -597,7 +612,16 @@ export class Connection implements StreamOwner {
    */
   begin(): Promise<Transaction>;
   begin<R>(fn: (tx: Transaction) => Promise<R>): Promise<R>;
-  async begin<R>(fn?: (tx: Transaction) => Promise<R>): Promise<Transaction | R> {
+  begin<R>(fn?: (tx: Transaction) => Promise<R>): Promise<Transaction | R> {
+    // The common call (a live connection, no transaction, no callback) goes straight to BEGIN.
+    const driver = this.#driver;
+    if (fn === undefined && driver !== null && this.#txc.tx === null) {
+      return this.#txc.begin(driver, false);
+    }
+    return this.#beginChecked(fn);
+  }
+
+  async #beginChecked<R>(fn?: (tx: Transaction) => Promise<R>): Promise<Transaction | R> {
     const driver = this.#driver ?? (await this.#revive());
     if (this.#txc.tx !== null) {
       throw new InvalidRequestError(
@@ -632,10 +656,10 @@ export class Connection implements StreamOwner {
   }
 
   /** Commits the root transaction, if any (savepoints are released with it). */
-  async commit(): Promise<void> {
-    if (this.#closed) throw new ResourceClosedError('This Connection is closed');
+  commit(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ResourceClosedError('This Connection is closed'));
     const tx = this.#txc.tx;
-    if (tx !== null) await this.#txc._commitRoot(tx);
+    return tx === null ? DONE : this.#txc._commitRoot(tx);
   }
 
   /** Rolls back the root transaction, if any. */
@@ -657,8 +681,20 @@ export class Connection implements StreamOwner {
   }
 
   /** Rolls back an open transaction and returns the driver connection to the pool. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    if (this.#closed) return DONE;
+    if (this.#stream !== null || this.#txc.tx !== null || this.#isolation !== undefined) {
+      return this.#closeWithCleanup();
+    }
+    // Nothing to end or restore (the usual close after a commit): return the handle at once.
+    this.#closed = true;
+    const handle = this.#handle;
+    this.#handle = null;
+    this.#driver = null;
+    return handle === null ? DONE : handle.release();
+  }
+
+  async #closeWithCleanup(): Promise<void> {
     try {
       if (this.#stream !== null) await this.#stream.close().catch(() => undefined);
       const tx = this.#txc.tx;

@@ -122,6 +122,12 @@ export function createEngine(url: string | URL, options?: EngineOptions): Engine
       if (mode === 'commit') await conn.commit();
       else await conn.rollback();
     },
+    needsReset(conn) {
+      // The cases where reset() above returns without a call to the driver.
+      if (!conn.alive) return true;
+      if (sharesConnections && sharedLocks.get(conn)?.locked === true) return false;
+      return conn.transactionStatus() !== false;
+    },
     ping(conn) {
       return conn.alive ? conn.ping() : Promise.resolve(false);
     },

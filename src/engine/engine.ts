@@ -158,7 +158,7 @@ export class Engine {
    */
   async connect(): Promise<Connection> {
     const conn = new Connection(this);
-    await conn._checkout();
+    if (!conn._checkoutNow()) await conn._checkout();
     return conn;
   }
 

@@ -200,6 +200,7 @@ export class TransactionControl implements TransactionOwner {
   }
 
   #dropSavepoints(from: number): void {
+    if (this.savepoints.length <= from) return;
     for (const sp of this.savepoints.splice(from)) sp._active = false;
   }
 

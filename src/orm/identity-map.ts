@@ -64,6 +64,12 @@ export class IdentityBucket {
   private pageLimit = 0;
   /** Entries held in `pages`. */
   private paged = 0;
+  /**
+   * Lowest and highest key ever stored in `pages`: a walk over the entries visits only the
+   * slots between them, so a session holding a few objects does not scan whole pages.
+   */
+  private lowKey = Infinity;
+  private highKey = -1;
   /** Entries whose key is not a paged integer. */
   private readonly others = new Map<IdentityKey, Entry>();
   /** True once the bucket holds its entries weakly. */
@@ -100,6 +106,8 @@ export class IdentityBucket {
       const slot = key & PAGE_MASK;
       if (page[slot] === undefined) this.paged++;
       page[slot] = entry;
+      if (key < this.lowKey) this.lowKey = key;
+      if (key > this.highKey) this.highKey = key;
     } else {
       this.others.set(key, entry);
     }
@@ -169,10 +177,14 @@ export class IdentityBucket {
   private forEachEntry(visit: (state: InstanceState) => void): void {
     const weak = this.weak;
     const pages = this.pages;
-    for (let p = 0; p < pages.length; p++) {
+    const low = this.lowKey;
+    const high = this.highKey;
+    const lastPage = this.paged === 0 ? -1 : high >>> PAGE_BITS;
+    for (let p = this.paged === 0 ? 0 : low >>> PAGE_BITS; p <= lastPage; p++) {
       const page = pages[p];
       if (page === undefined) continue;
-      for (let slot = 0; slot < PAGE_SIZE; slot++) {
+      const end = p === lastPage ? (high & PAGE_MASK) + 1 : PAGE_SIZE;
+      for (let slot = p === low >>> PAGE_BITS ? low & PAGE_MASK : 0; slot < end; slot++) {
         const entry = page[slot];
         if (entry === undefined) continue;
         const state = weak ? (entry as WeakRef<InstanceState>).deref() : (entry as InstanceState);
@@ -211,6 +223,8 @@ export class IdentityBucket {
         const index = other >>> PAGE_BITS;
         (this.pages[index] ?? this.newPage(index))[other & PAGE_MASK] = entry;
         this.paged++;
+        if (other < this.lowKey) this.lowKey = other;
+        if (other > this.highKey) this.highKey = other;
       }
     }
     return true;

@@ -89,6 +89,17 @@ export class ConnectionLifecycle<C> {
     return failure;
   }
 
+  /**
+   * True when returning `connection` needs no reset call, event or log line, so the pool may
+   * take it back synchronously.
+   */
+  quietReset(connection: C, mode: 'rollback' | 'commit' | null): boolean {
+    if (this.events.reset.length !== 0) return false;
+    if (mode === null) return true;
+    const ops = this.ops;
+    return !this.echoDebug && ops.needsReset !== undefined && !ops.needsReset(connection, mode);
+  }
+
   /** Resets a returned connection; a failed reset invalidates it (logged, never thrown). */
   async reset(
     record: ConnectionRecord<C>,

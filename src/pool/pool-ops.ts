@@ -26,6 +26,12 @@ export interface PoolOps<C> {
    */
   reset(connection: C, mode: 'rollback' | 'commit'): Promise<void>;
   /**
+   * Optional: false when `reset(connection, mode)` would do nothing (the connection is alive
+   * and has no open transaction). It lets a quiet pool take a connection back synchronously,
+   * without waiting on a no-op reset. Without it the pool always calls `reset`.
+   */
+  needsReset?(connection: C, mode: 'rollback' | 'commit'): boolean;
+  /**
    * Checks that the connection is alive; resolves false (or rejects) when it is not. Called at
    * checkout when `prePing` is on, never for a connection made by that same checkout.
    */

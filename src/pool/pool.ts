@@ -16,6 +16,8 @@ import type { HandleOwner, PooledConnection } from './pooled-connection.js';
 import { LeakTracker, leakWarning } from './leaks.js';
 import { ConnectionRecord, captureSite } from './record.js';
 
+const DONE: Promise<void> = Promise.resolve();
+
 /** Connections tried per checkout when pre-ping or a checkout listener finds one dead. */
 const MAX_CHECKOUT_ATTEMPTS = 3;
 
@@ -53,6 +55,8 @@ export abstract class Pool<C> implements HandleOwner<C> {
   /** Neither recycle nor pre-ping is on, so a pooled connection needs no check at checkout. */
   private readonly _simple: boolean;
   private readonly _leaks: LeakTracker<C>;
+  /** The class keeps the base `checkout()`, so `checkoutNow()` may stand in for it. */
+  private readonly _plainCheckout: boolean;
 
   constructor(ops: PoolOps<C>, options: PoolOptions = {}) {
     const cls = new.target as unknown as {
@@ -73,6 +77,7 @@ export abstract class Pool<C> implements HandleOwner<C> {
     this._storeTraceback = this._opts.storeTraceback ?? false;
     this._simple = !this._opts.prePing && this._opts.recycle < 0;
     this._leaks = new LeakTracker<C>((record, site) => this._reclaimLeak(record, site));
+    this._plainCheckout = this.checkout === Pool.prototype.checkout;
   }
 
   /** Slots kept by this pool (QueuePool: `poolSize`). */
@@ -96,6 +101,11 @@ export abstract class Pool<C> implements HandleOwner<C> {
   protected abstract _removeIdle(record: ConnectionRecord<C>): boolean;
   /** Removes and returns every idle record (for dispose). */
   protected abstract _takeIdle(): ConnectionRecord<C>[];
+
+  /** The idle record `_tryGet()` would hand out next, without taking it; undefined when none. */
+  protected _peekIdle(): ConnectionRecord<C> | undefined {
+    return undefined;
+  }
 
   /** Waits for a slot; only pools with a limit wait. */
   protected _waitGet(): Promise<ConnectionRecord<C>> {
@@ -128,6 +138,40 @@ export abstract class Pool<C> implements HandleOwner<C> {
     }
     if (this._echoInfo) this._log.info(`Connection ${record.label()} checked out from pool`);
     return this._handOut(new Handle<C>(this, record), site);
+  }
+
+  /**
+   * Checks out an idle connection synchronously when nothing has to happen first (no connect,
+   * recycle, pre-ping, checkout listener, echo or recorded traceback, and a class that does
+   * not override `checkout()`); undefined otherwise, and then the caller uses `checkout()`.
+   *
+   * @example
+   * ```ts
+   * const handle = pool.checkoutNow() ?? (await pool.checkout());
+   * ```
+   */
+  checkoutNow(): PooledConnection<C> | undefined {
+    if (
+      !this._plainCheckout ||
+      !this._simple ||
+      this._echoInfo ||
+      this._storeTraceback ||
+      this._events.checkout.length !== 0
+    ) {
+      return undefined;
+    }
+    const idle = this._peekIdle();
+    if (
+      idle === undefined ||
+      idle.connection === null ||
+      idle.id < this._staleBefore ||
+      idle.softInvalid
+    ) {
+      return undefined;
+    }
+    const record = this._tryGet() as ConnectionRecord<C>;
+    record.holders++;
+    return this._handOut(new Handle<C>(this, record), undefined);
   }
 
   /** Adds an event listener; returns a function that removes it. */
@@ -198,9 +242,28 @@ export abstract class Pool<C> implements HandleOwner<C> {
   }
 
   /** @internal */
-  async _releaseHandle(handle: Handle<C>): Promise<void> {
-    this._leaks.untrack(handle);
-    await this._returnRecord(handle._record, handle._conn, false);
+  _releaseHandle(handle: Handle<C>): Promise<void> {
+    try {
+      this._leaks.untrack(handle);
+      const record = handle._record;
+      const connection = handle._conn;
+      // Nothing to reset, log or announce: take the connection back now, without the awaits
+      // of the general return pipeline (the common case for a connection whose work ended).
+      if (
+        !this._echoInfo &&
+        this._events.checkin.length === 0 &&
+        record.connection === connection &&
+        connection !== null &&
+        this._life.quietReset(connection, this._opts.resetOnReturn)
+      ) {
+        if (--record.holders > 0 || record.dropped) return DONE;
+        if (!record.softInvalid && record.epoch === this._epoch && this._keep(record)) return DONE;
+        return this._closeReturned(record);
+      }
+      return this._returnRecord(record, connection, false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** @internal */
@@ -325,11 +388,18 @@ export abstract class Pool<C> implements HandleOwner<C> {
     if (--record.holders > 0 || record.dropped) return;
     if (record.connection !== null) {
       if (!record.softInvalid && record.epoch === this._epoch && this._keep(record)) return;
-      if (this._echoInfo && record.softInvalid) {
-        this._log.info(`Connection ${record.label()} was soft-invalidated; closing on return`);
-      }
-      await this._life.close(record);
+      await this._closeReturned(record);
+      return;
     }
+    this._drop(record);
+  }
+
+  /** Closes a returned connection the pool does not keep, and frees its slot. */
+  private async _closeReturned(record: ConnectionRecord<C>): Promise<void> {
+    if (this._echoInfo && record.softInvalid) {
+      this._log.info(`Connection ${record.label()} was soft-invalidated; closing on return`);
+    }
+    await this._life.close(record);
     this._drop(record);
   }
 

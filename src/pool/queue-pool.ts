@@ -5,6 +5,7 @@
  */
 import { PoolTimeoutError } from '../errors.js';
 import { Deque } from '../util/deque.js';
+import { ExpiryTimer, monotonicNow } from '../util/expiry-timer.js';
 import { ALL_OPTIONS } from './options.js';
 import type { PoolOptions } from './options.js';
 import type { PoolOps } from './pool-ops.js';
@@ -17,7 +18,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 interface Waiter<C> {
   resolve: (record: ConnectionRecord<C>) => void;
   reject: (error: unknown) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** {@link monotonicNow} time the wait fails at; Infinity without a time limit. */
+  deadline: number;
   settled: boolean;
 }
 
@@ -45,6 +47,9 @@ export class QueuePool<C> extends Pool<C> {
   readonly #maxOverflow: number;
   readonly #timeout: number | null;
   readonly #lifo: boolean;
+  /** Waiters with a time limit; the shared timer runs only while there are some. */
+  #timed = 0;
+  readonly #expiry = new ExpiryTimer((now) => this.#expireDue(now));
 
   constructor(ops: PoolOps<C>, options: PoolOptions = {}) {
     super(ops, options);
@@ -94,16 +99,23 @@ export class QueuePool<C> extends Pool<C> {
     return undefined;
   }
 
+  protected override _peekIdle(): ConnectionRecord<C> | undefined {
+    const idle = this.#idle;
+    return this.#lifo ? idle.at(idle.length - 1) : idle.peekFront();
+  }
+
   protected override _waitGet(): Promise<ConnectionRecord<C>> {
     const timeout = this.#timeout;
     if (timeout === 0) return Promise.reject(this.#timeoutError(0));
     return new Promise((resolve, reject) => {
-      const waiter: Waiter<C> = { resolve, reject, timer: undefined, settled: false };
-      if (timeout !== null && timeout * 1000 <= MAX_TIMER_MS) {
-        waiter.timer = setTimeout(() => this.#expire(waiter, timeout), timeout * 1000);
-      }
-      this.#waiters.push(waiter);
+      const timed = timeout !== null && timeout * 1000 <= MAX_TIMER_MS;
+      const deadline = timed ? monotonicNow() + timeout * 1000 : Infinity;
+      this.#waiters.push({ resolve, reject, deadline, settled: false });
       this.#liveWaiters++;
+      if (timed) {
+        this.#timed++;
+        this.#expiry.schedule(deadline);
+      }
     });
   }
 
@@ -139,23 +151,35 @@ export class QueuePool<C> extends Pool<C> {
       if (waiter.settled) continue;
       waiter.settled = true;
       this.#liveWaiters--;
-      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+      if (waiter.deadline !== Infinity && --this.#timed === 0) this.#expiry.cancel();
       waiter.resolve(record);
       return true;
     }
     return false;
   }
 
-  #expire(waiter: Waiter<C>, timeout: number): void {
-    if (waiter.settled) return;
-    waiter.settled = true;
-    this.#liveWaiters--;
+  /** Fails the waits whose time is up; returns the earliest deadline left. */
+  #expireDue(now: number): number {
+    let next = Infinity;
+    const expired: Waiter<C>[] = [];
+    for (let i = 0; i < this.#waiters.length; i++) {
+      const w = this.#waiters.at(i) as Waiter<C>;
+      if (w.settled || w.deadline === Infinity) continue;
+      if (w.deadline <= now) {
+        w.settled = true;
+        expired.push(w);
+      } else if (w.deadline < next) next = w.deadline;
+    }
+    if (expired.length === 0) return next;
+    this.#liveWaiters -= expired.length;
+    this.#timed -= expired.length;
     if (this.#waiters.length > 64 && this.#waiters.length > 2 * this.#liveWaiters) {
       const live = new Deque<Waiter<C>>(this.#liveWaiters);
       for (const w of this.#waiters.drain()) if (!w.settled) live.push(w);
       this.#waiters = live;
     }
-    waiter.reject(this.#timeoutError(timeout));
+    for (const w of expired) w.reject(this.#timeoutError(this.#timeout ?? 0));
+    return next;
   }
 
   #timeoutError(timeout: number): PoolTimeoutError {

@@ -10,6 +10,7 @@
  * try { await work(); } finally { release(); }
  * ```
  */
+import { ExpiryTimer, monotonicNow } from './expiry-timer.js';
 
 /** Thrown by {@link AsyncLock.acquire} when the time limit passes before the lock frees up. */
 export class LockTimeoutError extends Error {
@@ -20,14 +21,21 @@ export class LockTimeoutError extends Error {
 }
 
 interface Waiter {
-  grant: () => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  resolve: (release: () => void) => void;
+  reject: (error: unknown) => void;
+  /** {@link monotonicNow} time the wait fails at; Infinity without a time limit. */
+  deadline: number;
+  /** The time limit in seconds, for the error. */
+  seconds: number;
 }
 
 /** A FIFO async mutex. */
 export class AsyncLock {
   #held = false;
-  readonly #waiters: Waiter[] = [];
+  #waiters: Waiter[] = [];
+  /** Waiters with a time limit; the shared timer runs only while there are some. */
+  #timed = 0;
+  readonly #expiry = new ExpiryTimer((now) => this.#expire(now));
 
   /** True while some caller holds the lock. */
   get locked(): boolean {
@@ -53,18 +61,13 @@ export class AsyncLock {
     }
     if (timeoutSeconds === 0) return Promise.reject(new LockTimeoutError(0));
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        grant: () => resolve(this.#releaser()),
-        timer: undefined,
-      };
-      if (timeoutSeconds !== null && timeoutSeconds !== undefined) {
-        waiter.timer = setTimeout(() => {
-          const i = this.#waiters.indexOf(waiter);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(new LockTimeoutError(timeoutSeconds));
-        }, timeoutSeconds * 1000);
+      const timed = timeoutSeconds !== null && timeoutSeconds !== undefined;
+      const deadline = timed ? monotonicNow() + timeoutSeconds * 1000 : Infinity;
+      this.#waiters.push({ resolve, reject, deadline, seconds: timeoutSeconds ?? 0 });
+      if (timed) {
+        this.#timed++;
+        this.#expiry.schedule(deadline);
       }
-      this.#waiters.push(waiter);
     });
   }
 
@@ -85,8 +88,26 @@ export class AsyncLock {
         this.#held = false;
         return;
       }
-      if (next.timer !== undefined) clearTimeout(next.timer);
-      next.grant();
+      if (next.deadline !== Infinity && --this.#timed === 0) this.#expiry.cancel();
+      next.resolve(this.#releaser());
     };
+  }
+
+  /** Fails the waits whose time is up; returns the earliest deadline left. */
+  #expire(now: number): number {
+    let next = Infinity;
+    const kept: Waiter[] = [];
+    const expired: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.deadline <= now) expired.push(w);
+      else {
+        kept.push(w);
+        if (w.deadline < next) next = w.deadline;
+      }
+    }
+    this.#waiters = kept;
+    this.#timed -= expired.length;
+    for (const w of expired) w.reject(new LockTimeoutError(w.seconds));
+    return next;
   }
 }

@@ -82,6 +82,9 @@ export const betterSqlite3Adapter: DriverAdapter = {
   },
 };
 
+/** The settled promise of calls that completed synchronously. */
+const DONE: Promise<void> = Promise.resolve();
+
 const NO_ROWS: unknown[][] = [];
 const NO_COLUMNS: readonly string[] = [];
 
@@ -114,9 +117,14 @@ class SqliteConnection implements DriverConnection {
   #release: (() => void) | null = null;
   #control = new Map<string, Statement>();
   #generation = schemaGeneration;
-  /** The statement run last: a loop running one statement skips the cache lookup. */
+  /**
+   * The statements run last and the one before: a loop running one statement, or a
+   * transaction alternating two (a read and a write), skips the cache lookup.
+   */
   #lastSql: string | undefined = undefined;
   #last: Prepared | undefined = undefined;
+  #previousSql: string | undefined = undefined;
+  #previous: Prepared | undefined = undefined;
 
   constructor(db: Database, args: SqliteConnectArgs, hooks: ConnectHooks) {
     this.#db = db;
@@ -248,36 +256,70 @@ class SqliteConnection implements DriverConnection {
     );
   }
 
-  async begin(): Promise<void> {
-    if (this.#args.beginImmediate && this.#lock !== null) {
-      if (this.#release === null) {
-        // A free lock is taken at once: no promise to wait on before BEGIN.
-        this.#release = this.#lock.tryAcquire() ?? null;
-        if (this.#release === null) await this.#acquireWriteLock();
-      }
-      try {
-        if (!this.#runUnlessBusy('BEGIN IMMEDIATE')) {
-          await this.#retryBusy(() => this.#controlStatement('BEGIN IMMEDIATE').run());
+  // begin/commit/rollback run synchronously when they can and then hand back a settled
+  // promise: a transaction of a few statements would otherwise spend a noticeable share of
+  // its time in the promise machinery of these three calls.
+
+  begin(): Promise<void> {
+    try {
+      if (this.#args.beginImmediate && this.#lock !== null) {
+        if (this.#release === null) {
+          // A free lock is taken at once: no promise to wait on before BEGIN.
+          this.#release = this.#lock.tryAcquire() ?? null;
+          if (this.#release === null) return this.#beginAfterLock();
         }
-      } catch (err) {
-        this.#releaseWriteLock();
-        throw err;
+        return this.#beginImmediateLocked();
       }
-      return;
+      this.#controlStatement('BEGIN').run();
+      return DONE;
+    } catch (err) {
+      return Promise.reject(err);
     }
-    this.#controlStatement('BEGIN').run();
   }
 
-  async commit(): Promise<void> {
+  async #beginAfterLock(): Promise<void> {
+    await this.#acquireWriteLock();
+    await this.#beginImmediateLocked();
+  }
+
+  /** BEGIN IMMEDIATE holding the write lock; the lock is given back when it fails. */
+  #beginImmediateLocked(): Promise<void> {
     try {
-      if (this.#db.inTransaction) {
-        if (!this.#runUnlessBusy('COMMIT')) {
-          await this.#retryBusy(() => this.#controlStatement('COMMIT').run());
-        }
-      }
-    } finally {
-      if (!this.#db.inTransaction) this.#releaseWriteLock();
+      if (this.#runUnlessBusy('BEGIN IMMEDIATE')) return DONE;
+    } catch (err) {
+      this.#releaseWriteLock();
+      return Promise.reject(err);
     }
+    return this.#retryBusy(() => this.#controlStatement('BEGIN IMMEDIATE').run()).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#releaseWriteLock();
+        throw err;
+      },
+    );
+  }
+
+  commit(): Promise<void> {
+    try {
+      if (this.#db.inTransaction && !this.#runUnlessBusy('COMMIT')) return this.#retryCommit();
+    } catch (err) {
+      this.#releaseUnlessInTransaction();
+      return Promise.reject(err);
+    }
+    this.#releaseUnlessInTransaction();
+    return DONE;
+  }
+
+  async #retryCommit(): Promise<void> {
+    try {
+      await this.#retryBusy(() => this.#controlStatement('COMMIT').run());
+    } finally {
+      this.#releaseUnlessInTransaction();
+    }
+  }
+
+  #releaseUnlessInTransaction(): void {
+    if (!this.#db.inTransaction) this.#releaseWriteLock();
   }
 
   /**
@@ -294,12 +336,15 @@ class SqliteConnection implements DriverConnection {
     }
   }
 
-  async rollback(): Promise<void> {
+  rollback(): Promise<void> {
     try {
       if (this.#db.inTransaction) this.#controlStatement('ROLLBACK').run();
-    } finally {
-      if (!this.#db.inTransaction) this.#releaseWriteLock();
+    } catch (err) {
+      this.#releaseUnlessInTransaction();
+      return Promise.reject(err);
     }
+    this.#releaseUnlessInTransaction();
+    return DONE;
   }
 
   async savepoint(name: string): Promise<void> {
@@ -326,9 +371,7 @@ class SqliteConnection implements DriverConnection {
 
   async close(): Promise<void> {
     this.#releaseWriteLock();
-    this.#cache.clear();
-    this.#lastSql = undefined;
-    this.#last = undefined;
+    this.#resetCaches();
     this.#control.clear();
     try {
       if (this.#db.open) this.#db.close();
@@ -342,12 +385,15 @@ class SqliteConnection implements DriverConnection {
     this.#cache.clear();
     this.#lastSql = undefined;
     this.#last = undefined;
+    this.#previousSql = undefined;
+    this.#previous = undefined;
   }
 
   /** The prepared statement for `sql`, with what it is read once (native getters cost). */
   #statement(sql: string): Prepared {
     if (this.#generation !== schemaGeneration) this.#resetCaches();
     else if (sql === this.#lastSql) return this.#last as Prepared;
+    else if (sql === this.#previousSql) return this.#remember(sql, this.#previous as Prepared);
     let p = this.#cache.get(sql);
     if (p === undefined) {
       const stmt = this.#db.prepare(sql) as Statement;
@@ -372,6 +418,12 @@ class SqliteConnection implements DriverConnection {
       };
       this.#cache.set(sql, p);
     }
+    return this.#remember(sql, p);
+  }
+
+  #remember(sql: string, p: Prepared): Prepared {
+    this.#previousSql = this.#lastSql;
+    this.#previous = this.#last;
     this.#lastSql = sql;
     this.#last = p;
     return p;

@@ -12,8 +12,11 @@ import type { InstanceState } from '../state/instance-state.js';
 import { persist } from '../unit-of-work/persister.js';
 import { planFlush } from '../unit-of-work/plan.js';
 import type { Session } from './session.js';
+import type { ConnectionLike } from './bind.js';
 import {
+  activeConnection,
   beginRoot,
+  checkUsable,
   commitRootForAutocommit,
   connectionFor,
   ensureTransaction,
@@ -63,13 +66,31 @@ export async function flushSession(session: Session): Promise<void> {
   }
 }
 
+/** The states of `set` as an array; sets are often empty, and then share one empty array. */
+function listOf(set: ReadonlySet<InstanceState>): readonly InstanceState[] {
+  return set.size === 0 ? NONE : Array.from(set);
+}
+
+const NONE: readonly InstanceState[] = Object.freeze([]);
+
+/** The connection of the session's active root transaction, or undefined (then procure it). */
+function rootConnection(session: Session): ConnectionLike | undefined {
+  const t = session._transaction;
+  if (t === undefined || t.parent !== undefined) return undefined;
+  checkUsable(session);
+  return activeConnection(session);
+}
+
 async function flushInTransaction(session: Session): Promise<void> {
-  ensureTransaction(session).assertActive();
-  const conn = await connectionFor(session);
+  let conn = rootConnection(session);
+  if (conn === undefined) {
+    ensureTransaction(session).assertActive();
+    conn = await connectionFor(session);
+  }
   const transaction = session._transaction!;
-  const newStates = session._new.toArray();
-  const dirtyStates = [...session._dirty];
-  const deletedStates = [...session._deleted];
+  const newStates = session._new.size === 0 ? NONE : session._new.toArray();
+  const dirtyStates = listOf(session._dirty);
+  const deletedStates = listOf(session._deleted);
   const ctx =
     session.events.has('afterFlush') || session.events.has('afterFlushPostexec')
       ? context(session)

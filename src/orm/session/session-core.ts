@@ -298,7 +298,31 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
    * The session can be used again (unless `closeResetsOnly: false`). Waits for an operation
    * still in flight instead of failing, so cleanup code can always close.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    if (this.#guard.current !== undefined) return this.#closeWhenIdle();
+    this._enter('close()');
+    let closing: Promise<void>;
+    try {
+      closing = tx.closeSession(this.self, false);
+    } catch (err) {
+      this._exit();
+      return Promise.reject(err);
+    }
+    // Nothing was left to roll back or return: done without another turn of the event loop.
+    if (closing === tx.CLOSED) {
+      this._exit();
+      return closing;
+    }
+    return closing.then(
+      () => this._exit(),
+      (err: unknown) => {
+        this._exit();
+        throw err;
+      },
+    );
+  }
+
+  async #closeWhenIdle(): Promise<void> {
     // Check and enter in one step after each wake-up, so two closers cannot both get in.
     while (this.#guard.current !== undefined) await this.#guard.nextExit();
     this._enter('close()');

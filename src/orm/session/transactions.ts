@@ -375,13 +375,28 @@ export async function failFlush(
   }
 }
 
-/** `close()` / `reset()`: detach everything, roll back, return the connection. */
-export async function closeSession(session: Session, isReset: boolean): Promise<void> {
-  detachAll(session);
+/**
+ * `close()` / `reset()`: detach everything, roll back, return the connection. Without a
+ * transaction (the usual close after a commit) nothing is awaited: the settled `CLOSED` comes
+ * back, so the caller can finish synchronously.
+ */
+export function closeSession(session: Session, isReset: boolean): Promise<void> {
+  try {
+    detachAll(session);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const t = session._transaction;
   session._transaction = undefined;
   if (!isReset && !session.closeResetsOnly) session._closed = true;
-  if (t === undefined) return;
+  if (t === undefined) return CLOSED;
+  return releaseClosed(session, t);
+}
+
+/** The settled promise {@link closeSession} returns when it had nothing to wait for. */
+export const CLOSED: Promise<void> = Promise.resolve();
+
+async function releaseClosed(session: Session, t: SessionTransaction): Promise<void> {
   const chain: SessionTransaction[] = [];
   for (let x: SessionTransaction | undefined = t; x !== undefined; x = x.parent) chain.push(x);
   try {

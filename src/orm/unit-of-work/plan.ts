@@ -62,6 +62,15 @@ export function planFlush(
   dirtyStates: readonly InstanceState[],
   deletedStates: readonly InstanceState[],
 ): FlushStep[] {
+  // One changed object and nothing else (a request's read-modify-write): the general path's
+  // maps, sort and grouping would yield this one step.
+  if (newStates.length === 0 && deletedStates.length === 0 && dirtyStates.length === 1) {
+    const s = dirtyStates[0]!;
+    const columns = updateColumns(s.mapper, s);
+    return columns === undefined
+      ? []
+      : [{ kind: 'update', mapper: s.mapper, states: [s], columns }];
+  }
   const work = new Map<Mapper, MapperWork>();
   const of = (m: Mapper): MapperWork => {
     let w = work.get(m);
@@ -169,23 +178,9 @@ function sameColumnsSet(a: readonly unknown[], b: readonly unknown[], n: number)
 
 function updateSteps(mapper: Mapper, states: readonly InstanceState[]): UpdateStep[] {
   const groups = new Map<string, { columns: number[]; states: InstanceState[] }>();
-  const version = mapper.versionIndex;
   for (const s of sortByKey(states)) {
-    const changed = s.changedIndexes();
-    if (changed.length === 0) continue;
-    let added = false;
-    if (version >= 0 && !changed.includes(version)) {
-      s.setValue(version, nextVersion(s.committedValue(version)));
-      changed.push(version);
-      added = true;
-    }
-    for (const i of mapper.onUpdateIndexes) {
-      if (changed.includes(i)) continue;
-      s.setValue(i, mapper.columns[i]!.onUpdate!());
-      changed.push(i);
-      added = true;
-    }
-    if (added) changed.sort((a, b) => a - b);
+    const changed = updateColumns(mapper, s);
+    if (changed === undefined) continue;
     const key = changed.join(',');
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { columns: changed, states: [s] });
@@ -197,6 +192,30 @@ function updateSteps(mapper: Mapper, states: readonly InstanceState[]): UpdateSt
     states: g.states,
     columns: g.columns,
   }));
+}
+
+/**
+ * The SET columns of one changed state, in index order, after applying its version counter
+ * and `onUpdate` defaults; undefined when nothing changed.
+ */
+function updateColumns(mapper: Mapper, s: InstanceState): number[] | undefined {
+  const changed = s.changedIndexes();
+  if (changed.length === 0) return undefined;
+  const version = mapper.versionIndex;
+  let added = false;
+  if (version >= 0 && !changed.includes(version)) {
+    s.setValue(version, nextVersion(s.committedValue(version)));
+    changed.push(version);
+    added = true;
+  }
+  for (const i of mapper.onUpdateIndexes) {
+    if (changed.includes(i)) continue;
+    s.setValue(i, mapper.columns[i]!.onUpdate!());
+    changed.push(i);
+    added = true;
+  }
+  if (added) changed.sort((a, b) => a - b);
+  return changed;
 }
 
 function nextVersion(old: unknown): unknown {

@@ -206,4 +206,23 @@ describe('identity map pages (integer keys) and the map for other keys', () => {
     expect(map.get(mapper, 3)).toBe(keepPaged);
     expect(map.get(mapper, 's')).toBe(keepMapped);
   });
+
+  it('walks exactly the stored entries wherever they sit in the pages', () => {
+    const bucket = new IdentityMap().bucket(mapper);
+    expect(bucket.states()).toEqual([]);
+    const keys = [1023, 5, 1024, 0, 2047, 3000, 2048];
+    const byKey = new Map(keys.map((k) => [k, loaded(mapper, [k, 'x'])]));
+    for (const [k, s] of byKey) {
+      bucket.set(k, s);
+      // After every insert the walk sees exactly what was stored so far.
+      const expected = [...byKey.entries()].filter(([key]) => keys.indexOf(key) <= keys.indexOf(k));
+      expect(new Set(bucket.states())).toEqual(new Set(expected.map(([, st]) => st)));
+    }
+    bucket.delete(0, byKey.get(0)!);
+    bucket.delete(3000, byKey.get(3000)!);
+    expect(bucket.states().map((s) => s.key)).toEqual([5, 1023, 1024, 2047, 2048]);
+    const again = loaded(mapper, [3000, 'y']);
+    bucket.set(3000, again);
+    expect(bucket.states().map((s) => s.key)).toEqual([5, 1023, 1024, 2047, 2048, 3000]);
+  });
 });

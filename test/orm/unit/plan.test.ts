@@ -144,4 +144,38 @@ describe('flush plan', () => {
     expect(d.committedValue(2)).toBe(3);
     expect(fresh.values[2]).toBe(1);
   });
+
+  it('plans one changed object alone as the general planner does (version, onUpdate, no change)', () => {
+    let stamp = 0;
+    const stamped = fakeMapped('Stamped', 'stamped', [
+      col('id', { primaryKey: true }),
+      col('body'),
+      col('touched', { onUpdate: () => ++stamp }),
+    ]);
+    const cases: [typeof users.mapper, unknown[], (o: Record<string, unknown>) => void][] = [
+      [users.mapper, [1, 'a', true, null], (o) => (o.name = 'b')],
+      [users.mapper, [2, 'a', true, null], (o) => (o.name = 'a')],
+      [versioned.mapper, [3, 'a', 7], (o) => (o.body = 'c')],
+      [stamped.mapper, [4, 'a', 0], (o) => (o.body = 'd')],
+    ];
+    for (const [mapper, row, change] of cases) {
+      const alone = loaded(mapper, [...row]);
+      const general = loaded(mapper, [...row]);
+      change(alone.obj as Record<string, unknown>);
+      change(general.obj as Record<string, unknown>);
+      // A DELETE of another table sends the general planner down its full path.
+      const other = loaded(notes.mapper, [1, null]);
+      const viaFast = planFlush([], [alone], []);
+      const viaGeneral = planFlush([], [general], [other]).filter((x) => x.kind === 'update');
+      expect(
+        viaFast.map((x) => [x.kind, x.mapper, (x as { columns?: readonly number[] }).columns]),
+      ).toEqual(
+        viaGeneral.map((x) => [x.kind, x.mapper, (x as { columns?: readonly number[] }).columns]),
+      );
+      expect(viaFast.map((x) => x.states.length)).toEqual(viaGeneral.map((x) => x.states.length));
+      expect(alone.values.slice(0, -1)).toEqual(general.values.slice(0, -1));
+    }
+    // onUpdate ran once per plan.
+    expect(stamp).toBe(2);
+  });
 });
