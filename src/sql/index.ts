@@ -63,6 +63,7 @@ export {
 export {
   and,
   bindParam,
+  caseValue,
   caseWhen,
   cast,
   exists,

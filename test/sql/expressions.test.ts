@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   and,
   bindParam,
+  caseValue,
   caseWhen,
   cast,
   exists,
@@ -230,6 +231,41 @@ describe('case, cast, literals, exists', () => {
         'SELECT CASE WHEN users.age < $1 THEN $2 WHEN users.age < $3 THEN $4 ELSE $5 END AS grp FROM users',
         [13, 'child', 18, 'teen', 'adult'],
       ),
+    );
+  });
+
+  it('renders the simple CASE form, its WHEN values bound with the operand’s type', () => {
+    const place = caseValue(
+      users.c.id,
+      [
+        [1, 'first'],
+        [bindParam('other'), 'second'],
+      ],
+      {
+        else: users.c.name,
+      },
+    ).label('place');
+    expectSql(
+      select(place),
+      same(
+        'SELECT CASE users.id WHEN $1 THEN $2 WHEN $3 THEN $4 ELSE users.name END AS place FROM users',
+        [1, 'first', 7, 'second'],
+      ),
+      { other: 7 },
+    );
+    const label = place.node as unknown as { element: { whens: (readonly [{ type: unknown }])[] } };
+    expect(label.element.whens[1]![0].type).toBe(users.c.id.type);
+    expect(() => caseValue(users.c.id, [])).toThrow('caseValue() needs at least one');
+  });
+
+  it('caches the simple and searched CASE forms as different shapes', () => {
+    const simple = select(caseValue(users.c.age, [[users.c.id, 'x']]).label('c'));
+    const searched = select(caseWhen([[users.c.age.eq(users.c.id), 'x']]).label('c'));
+    expect(simple.compile(DIALECTS.sqlite).sql).toBe(
+      'SELECT CASE users.age WHEN users.id THEN ? END AS c FROM users',
+    );
+    expect(searched.compile(DIALECTS.sqlite).sql).toBe(
+      'SELECT CASE WHEN users.age = users.id THEN ? END AS c FROM users',
     );
   });
 

@@ -8,6 +8,7 @@ import type { Executable } from '../../src/sql/executable.js';
 import {
   MetaData,
   cast,
+  caseValue,
   caseWhen,
   compilerStats,
   deleteFrom,
@@ -116,6 +117,14 @@ for (const db of allDatabases()) {
           items.c.qty.gt(0).label('positive'),
           cast(items.c.qty, types.text()).label('txt'),
           caseWhen([[items.c.flag, 'yes']], { else: 'no' }).label('yn'),
+          caseValue(
+            items.c.label,
+            [
+              ['b', 1],
+              ['a', 2],
+            ],
+            { else: 3 },
+          ).label('pick'),
         ).where(items.c.label.eq('a'));
         const [row] = byKey(stmt, engine, (await conn.execute(stmt)).tuples().all());
         expect(row).toEqual({
@@ -126,6 +135,7 @@ for (const db of allDatabases()) {
           positive: false,
           txt: '-32768',
           yn: 'yes',
+          pick: 2,
         });
       });
     });

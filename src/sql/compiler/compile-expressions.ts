@@ -112,11 +112,13 @@ export const expressionVisitors: {
   label: (c, n) => c.process(n.element),
   cast: (c, n) => `CAST(${c.process(n.element)} AS ${c.hooks.castTypeName(n.type)})`,
   case: (c, n) => {
+    // The operand comes first in the SQL: process it first, so placeholders stay in order.
+    const operand = n.operand === undefined ? '' : ` ${c.process(n.operand)}`;
     const whens = n.whens.map(
       ([cond, result]) => ` WHEN ${c.process(cond)} THEN ${c.process(result)}`,
     );
     const otherwise = n.else === undefined ? '' : ` ELSE ${c.process(n.else)}`;
-    return `CASE${whens.join('')}${otherwise} END`;
+    return `CASE${operand}${whens.join('')}${otherwise} END`;
   },
   keyword: (c, n) => {
     if (n.word === 'NULL' || c.hooks.booleanLiterals === 'keyword') return n.word;

@@ -97,6 +97,7 @@ export const expressionKeyVisitors: {
   },
   case: (w, n) => {
     w.p.push(`K${n.type.key}(`);
+    w.opt(n.operand);
     for (const [cond, result] of n.whens) {
       w.node(cond);
       w.p.push('>');

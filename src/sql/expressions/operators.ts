@@ -1,6 +1,6 @@
 /**
  * Top-level expression constructors: `and`, `or`, `not`, `literal`, `bindParam`, `sqlNull`,
- * `sqlTrue`, `sqlFalse`, `cast`, `caseWhen`, `exists`.
+ * `sqlTrue`, `sqlFalse`, `cast`, `caseWhen`, `caseValue`, `exists`.
  */
 import { ArgumentError } from '../../errors.js';
 import type { ExprNode } from '../nodes/expression-nodes.js';
@@ -214,6 +214,58 @@ export function caseWhen<const W extends readonly (readonly [BoolExpr, unknown])
 > {
   if (!Array.isArray(whens) || whens.length === 0)
     throw new ArgumentError('caseWhen() needs at least one [condition, result] pair.');
+  return caseExpression(
+    undefined,
+    whens.map(([cond]) => coerceCondition(cond, 'caseWhen()')),
+    whens,
+    options.else,
+    'caseWhen()',
+  );
+}
+
+/**
+ * The simple form `CASE operand WHEN v1 THEN r1 … ELSE e END`: the first WHEN value equal to
+ * `operand` picks its result. WHEN values are sent with the operand's type; results as in
+ * {@link caseWhen}.
+ *
+ * @example
+ * ```ts
+ * caseValue(users.c.id, [[1, 'first'], [2, 'second']], { else: 'other' }).label('rank');
+ * ```
+ */
+export function caseValue<
+  V,
+  const W extends readonly (readonly [V | ColumnExpression<V, any>, unknown])[],
+  E = null,
+>(
+  operand: ColumnExpression<V, any>,
+  whens: W,
+  options: { else?: E } = {},
+): ColumnExpression<
+  | CaseResult<W[number]>
+  | (undefined extends E ? null : E extends ColumnExpression<infer T, any> ? T : E)
+> {
+  if (!isExpression(operand)) throw new ArgumentError('caseValue() needs an expression to test.');
+  if (!Array.isArray(whens) || whens.length === 0)
+    throw new ArgumentError('caseValue() needs at least one [value, result] pair.');
+  const type = operand.node.type;
+  return caseExpression(
+    operand.node,
+    whens.map(([value]) => coerceValue(value, type, 'caseValue()')),
+    whens,
+    options.else,
+    'caseValue()',
+  );
+}
+
+/** The CASE node of both forms; the result type comes from the first typed result. */
+function caseExpression(
+  operand: ExprNode | undefined,
+  tests: readonly ExprNode[],
+  whens: readonly (readonly [unknown, unknown])[],
+  otherwise: unknown,
+  role: string,
+): ColumnExpression<any> {
   const first = whens.find(([, r]) => isExpression(r))?.[1] as
     ColumnExpression<unknown> | undefined;
   const firstValue = whens.find(([, r]) => r !== null && !isExpression(r))?.[1];
@@ -222,13 +274,10 @@ export function caseWhen<const W extends readonly (readonly [BoolExpr, unknown])
     : firstValue !== undefined
       ? inferType(firstValue)
       : types.null();
-  const pairs = whens.map(
-    ([cond, result]) =>
-      [coerceCondition(cond, 'caseWhen()'), coerceValue(result, type, 'caseWhen()')] as const,
-  );
-  const otherwise =
-    options.else === undefined ? undefined : coerceValue(options.else, type, 'caseWhen() else');
-  return new ColumnExpression({ kind: 'case', type, whens: pairs, else: otherwise });
+  const pairs = whens.map(([, result], i) => [tests[i]!, coerceValue(result, type, role)] as const);
+  const elseNode =
+    otherwise === undefined ? undefined : coerceValue(otherwise, type, `${role} else`);
+  return new ColumnExpression({ kind: 'case', type, operand, whens: pairs, else: elseNode });
 }
 
 /**

@@ -41,6 +41,7 @@ export function collectFroms(node: ExprNode, out: FromNode[]): void {
       collectFroms(node.element, out);
       return;
     case 'case':
+      if (node.operand) collectFroms(node.operand, out);
       for (const [cond, result] of node.whens) {
         collectFroms(cond, out);
         collectFroms(result, out);

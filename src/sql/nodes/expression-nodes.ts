@@ -125,10 +125,12 @@ export interface CastNode {
   readonly element: ExprNode;
 }
 
-/** `CASE WHEN … THEN … [ELSE …] END`. */
+/** `CASE [operand] WHEN … THEN … [ELSE …] END`. */
 export interface CaseNode {
   readonly kind: 'case';
   readonly type: AnySqlType;
+  /** The simple form's operand, compared to each WHEN value; absent in the searched form. */
+  readonly operand?: ExprNode | undefined;
   readonly whens: readonly (readonly [ExprNode, ExprNode])[];
   readonly else: ExprNode | undefined;
 }
