@@ -17,6 +17,7 @@ import { isExecutable } from '../sql/executable.js';
 import { AsyncResult, StreamBuffer } from './async-result.js';
 import type { StreamOwner } from './async-result.js';
 import { EchoLog, cachedSince, generatedIn } from './echo.js';
+import { insertPages, type InsertPage } from './insert-pages.js';
 import type { Engine } from './engine.js';
 import type { ExecutionOptions } from './options.js';
 import { validateExecutionOptions } from './options.js';
@@ -244,7 +245,39 @@ export class Connection implements StreamOwner {
     } catch (err) {
       throw withStatement(err, compiled.sql);
     }
+    if (many) {
+      const pages = insertPages(statement, this.engine.dialect.sql, compiled, bound as unknown[][]);
+      if (pages !== undefined) return this.#runPages(driver, compiled, pages, started, compiledIn);
+    }
     return this.#runCompiled(driver, compiled, bound, many, started, compiledIn);
+  }
+
+  /** Runs an executemany sent as multi-row INSERT pages; `rowCount` is the total. */
+  async #runPages(
+    driver: DriverConnection,
+    compiled: CompiledStatement,
+    pages: readonly InsertPage[],
+    started: number,
+    compiledIn: number,
+  ): Promise<Result<any, any>> {
+    let rowCount = 0;
+    let lastInsertId: number | bigint | undefined;
+    for (const page of pages) {
+      const r = await this.#runCompiled(
+        driver,
+        page.compiled,
+        page.params,
+        false,
+        started,
+        compiledIn,
+      );
+      if (r.rowCount > 0) rowCount += r.rowCount;
+      if (r.lastInsertId !== undefined) lastInsertId = r.lastInsertId;
+    }
+    return this.#result(
+      { columns: [], rows: [], rowCount, lastInsertId, returnsRows: false },
+      compiled,
+    );
   }
 
   /**

@@ -75,11 +75,16 @@ function insert(c: SqlCompiler, n: InsertNode): string {
     } else if (n.columns.length === 0) {
       sql += c.hooks.emptyInsert === 'default-values' ? ' DEFAULT VALUES' : ' () VALUES ()';
     } else {
-      if (n.rows.length > 1 && !c.dialect.supportsMultiValuesInsert) {
+      const valueRows = n.valueRows;
+      const rowCount = valueRows === undefined ? n.rows.length : valueRows.count;
+      if (rowCount > 1 && !c.dialect.supportsMultiValuesInsert) {
         throw c.unsupported('multi-row VALUES', 'execute one insert per row');
       }
       sql += ` (${n.columns.map((col) => c.quote(col.name)).join(', ')}) VALUES `;
-      sql += n.rows.map((row) => `(${row.map((v) => c.process(v)).join(', ')})`).join(', ');
+      sql +=
+        valueRows === undefined
+          ? n.rows.map((row) => `(${row.map((v) => c.process(v)).join(', ')})`).join(', ')
+          : c.valueRows(valueRows, n.columns);
     }
     return sql + conflict(c, n) + returning(c, n.returning, 'insert');
   });

@@ -4,13 +4,13 @@
  * statement's embedded values. DDL is compiled every time (it is rare and not worth a key).
  */
 import type { CompiledStatement, SqlDialect, ValueProcessor } from '../executable.js';
-import type { BindNode, ExprNode } from '../nodes/expression-nodes.js';
+import type { ExprNode } from '../nodes/expression-nodes.js';
 import { nameColumns } from '../nodes/naming.js';
 import type { DdlNode, DmlNode } from '../nodes/statement-nodes.js';
 import { cacheFor, mutableStats } from './cache.js';
 import { checkBindLimit, instantiate, type CompiledTemplate } from './compiled.js';
 import { SqlCompiler } from './compiler.js';
-import { structuralKey } from './keys.js';
+import { structuralKey, type BindIndex } from './keys.js';
 
 const stats = mutableStats();
 
@@ -27,7 +27,7 @@ function resultColumns(stmt: DmlNode): readonly ExprNode[] {
 export function buildTemplate(
   stmt: DmlNode,
   dialect: SqlDialect,
-  bindIndex: Map<BindNode, number> | undefined,
+  bindIndex: BindIndex | undefined,
 ): CompiledTemplate {
   stats.compiles++;
   const c = new SqlCompiler(dialect, bindIndex);

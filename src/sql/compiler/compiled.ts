@@ -79,6 +79,7 @@ class BoundStatement implements CompiledStatement {
   readonly compiledAt: number;
   readonly safeIntegers: boolean;
   private fixedParams: unknown[] | undefined;
+  private boundOnce = false;
 
   constructor(
     readonly template: CompiledTemplate,
@@ -95,7 +96,13 @@ class BoundStatement implements CompiledStatement {
 
   bind(params?: Readonly<Record<string, unknown>>): unknown[] {
     if (this.template.fixed) {
-      this.fixedParams ??= this.build(NO_PARAMS);
+      // Most statements run once: build for the first run, keep a copy from the second on.
+      if (this.fixedParams !== undefined) return this.fixedParams.slice();
+      if (!this.boundOnce) {
+        this.boundOnce = true;
+        return this.build(NO_PARAMS);
+      }
+      this.fixedParams = this.build(NO_PARAMS);
       return this.fixedParams.slice();
     }
     return this.build(params ?? NO_PARAMS);

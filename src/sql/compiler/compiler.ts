@@ -8,6 +8,8 @@ import { CompileError } from '../../errors.js';
 import type { SqlDialect } from '../executable.js';
 import type { BindNode, ExprNode } from '../nodes/expression-nodes.js';
 import type { FromNode } from '../nodes/from-nodes.js';
+import type { InsertValueRows } from '../nodes/statement-nodes.js';
+import type { AnyColumn } from '../schema/column.js';
 import type { BindSlot } from './compiled.js';
 import { ddlVisitors } from './compile-ddl.js';
 import { dmlVisitors } from './compile-dml.js';
@@ -16,6 +18,7 @@ import { fromVisitors } from './compile-from.js';
 import { selectVisitors } from './compile-select.js';
 import { defaultHooks } from './default-hooks.js';
 import type { DialectCompilerHooks } from './hooks.js';
+import type { BindIndex } from './keys.js';
 import { renderLiteral } from './literal.js';
 import { precedence } from './precedence.js';
 import type { AnyNode, Visitors } from './visitors.js';
@@ -64,7 +67,7 @@ export class SqlCompiler {
 
   constructor(
     readonly dialect: SqlDialect,
-    private readonly bindIndex: Map<BindNode, number> | undefined,
+    private readonly bindIndex: BindIndex | undefined,
   ) {
     this.hooks = hooksOf(dialect);
     this.visitors = visitorsFor(this.hooks);
@@ -110,6 +113,38 @@ export class SqlCompiler {
       target: node.target ?? node.name,
     });
     return this.dialect.placeholder(index);
+  }
+
+  /**
+   * Registers one slot per cell of VALUES rows held as plain data and returns the rows'
+   * SQL, `(?, ?), (?, ?)`: the slots read the values where the cache-key walk put them.
+   */
+  valueRows(rows: InsertValueRows, columns: readonly AnyColumn[]): string {
+    const start = this.bindIndex?.get(rows);
+    if (start === undefined || this.literalBinds) {
+      throw new Error('internal: VALUES rows were not seen by the cache-key walk');
+    }
+    const width = columns.length;
+    const processors = columns.map((col) => this.hooks.bindProcessor(col.type));
+    const targets = columns.map((col) => String(col));
+    const tuples = new Array<string>(rows.count);
+    const cells = new Array<string>(width);
+    let valueIndex = start;
+    for (let r = 0; r < rows.count; r++) {
+      for (let j = 0; j < width; j++) {
+        cells[j] = this.dialect.placeholder(this.slots.length);
+        this.slots.push({
+          valueIndex: valueIndex++,
+          name: undefined,
+          generate: undefined,
+          type: columns[j]!.type,
+          processor: processors[j]!,
+          target: targets[j],
+        });
+      }
+      tuples[r] = `(${cells.join(', ')})`;
+    }
+    return tuples.join(', ');
   }
 
   /** A CompileError naming the dialect and the missing feature. */

@@ -36,8 +36,7 @@ export const expressionKeyVisitors: {
     }
     if (n.hasValue) {
       w.bindIndex ??= new Map();
-      w.bindIndex.set(n, w.values.length);
-      w.values.push(n.value);
+      w.bindIndex.set(n, w.addValue(n.value));
       w.p.push('?');
     }
     w.p.push(n.type.key);

@@ -65,8 +65,8 @@ export const statementKeyVisitors: {
     w.p.push(`INS t${n.table.id}[`);
     for (const col of n.columns) w.str(col.name);
     w.p.push(']');
-    if (n.freshValues === undefined) for (const row of n.rows) w.list(row);
-    else w.freshRows(n.rows, n.columns, n.freshValues);
+    if (n.valueRows !== undefined) w.valueRows(n.valueRows, n.columns);
+    else for (const row of n.rows) w.list(row);
     if (n.select) w.node(n.select);
     const cf = n.conflict;
     if (cf?.style === 'on-conflict') {

@@ -8,10 +8,13 @@
  */
 import type { BindNode, ExprNode } from '../nodes/expression-nodes.js';
 import type { FromNode } from '../nodes/from-nodes.js';
-import type { DdlNode, DmlNode, SetItem } from '../nodes/statement-nodes.js';
+import type { DdlNode, DmlNode, InsertValueRows, SetItem } from '../nodes/statement-nodes.js';
 import type { NodeKind, NodeOf } from './visitors.js';
 import { expressionKeyVisitors } from './key-expressions.js';
 import { statementKeyVisitors } from './key-statements.js';
+
+/** Where the embedded values of bind nodes and plain-data VALUES blocks start. */
+export type BindIndex = Map<BindNode | InsertValueRows, number>;
 
 /** The result of walking a statement. */
 export interface KeyWalk {
@@ -19,44 +22,50 @@ export interface KeyWalk {
   /** Embedded bound values, in walk order. */
   readonly values: unknown[];
   /**
-   * Position in `values` of each bind node that has a value. Only a compile (a cache miss)
-   * reads it, so rows keyed in bulk are indexed here, on demand.
+   * Position in `values` of each bind node that has a value, and of the first value of each
+   * plain-data VALUES block.
    */
-  readonly bindIndex: Map<BindNode, number> | undefined;
-}
-
-/** Rows of fresh value binds whose values start at `start` in `values` (see `freshRows`). */
-interface DeferredRows {
-  readonly rows: readonly (readonly ExprNode[])[];
-  readonly start: number;
+  readonly bindIndex: BindIndex | undefined;
 }
 
 /** Walk state. */
 export class Walker {
   readonly p: string[] = [];
   values: unknown[] = [];
-  bindIndex: Map<BindNode, number> | undefined;
+  bindIndex: BindIndex | undefined;
   seenSubqueries: Set<FromNode> | undefined;
-  /** Rows whose bind positions are assigned only if the statement gets compiled. */
-  deferred: DeferredRows[] | undefined;
+  /** `values` is a VALUES block's own array, to copy before adding to it. */
+  private borrowed = false;
+
+  /** Appends an embedded value, returning its position. */
+  addValue(value: unknown): number {
+    if (this.borrowed) {
+      this.values = this.values.slice();
+      this.borrowed = false;
+    }
+    return this.values.push(value) - 1;
+  }
 
   /**
-   * Keys multi-row VALUES of fresh, unshared value binds (`InsertNode.freshValues`) by row
-   * count and column types, taking the values as `values()` collected them: no walk over
-   * the bind nodes.
+   * Keys multi-row VALUES held as plain data (`InsertNode.valueRows`) by row count and
+   * column types, without looking at the values; the compiler finds them at the recorded
+   * start in `values`.
    */
-  freshRows(
-    rows: readonly (readonly ExprNode[])[],
+  valueRows(
+    rows: InsertValueRows,
     columns: readonly { readonly type: { readonly key: string } }[],
-    values: readonly unknown[],
   ): void {
-    this.p.push(`V${rows.length}[`);
+    this.p.push(`V${rows.count}[`);
     for (const col of columns) this.p.push(col.type.key, ',');
     this.p.push(']');
     const start = this.values.length;
-    (this.deferred ??= []).push({ rows, start });
-    if (start === 0) this.values = values.slice();
-    else for (let i = 0; i < values.length; i++) this.values.push(values[i]);
+    (this.bindIndex ??= new Map()).set(rows, start);
+    const values = rows.values;
+    if (start === 0) {
+      // Borrowed until something else is added (the rows' array is never changed).
+      this.values = values as unknown[];
+      this.borrowed = true;
+    } else for (let i = 0; i < values.length; i++) this.addValue(values[i]);
   }
 
   node(node: ExprNode | FromNode | DmlNode): void {
@@ -141,22 +150,5 @@ const keyVisitors: { readonly [K in KeyKind]: (w: Walker, node: NodeOf<K>) => vo
 export function structuralKey(stmt: DmlNode): KeyWalk {
   const w = new Walker();
   w.node(stmt);
-  const deferred = w.deferred;
-  if (deferred === undefined)
-    return { key: w.p.join(''), values: w.values, bindIndex: w.bindIndex };
-  let index: Map<BindNode, number> | undefined;
-  return {
-    key: w.p.join(''),
-    values: w.values,
-    get bindIndex() {
-      if (index === undefined) {
-        index = w.bindIndex ?? new Map<BindNode, number>();
-        for (const { rows, start } of deferred) {
-          let i = start;
-          for (const row of rows) for (const cell of row) index.set(cell as BindNode, i++);
-        }
-      }
-      return index;
-    },
-  };
+  return { key: w.p.join(''), values: w.values, bindIndex: w.bindIndex };
 }

@@ -44,6 +44,13 @@ export type ConflictClause =
     }
   | { readonly style: 'on-duplicate-key'; readonly set: readonly SetItem[] };
 
+/** Multi-row VALUES held as plain data (see `InsertNode.valueRows`). */
+export interface InsertValueRows {
+  readonly count: number;
+  /** `count × columns.length` values, row by row (`null` for NULL). */
+  readonly values: readonly unknown[];
+}
+
 /** An INSERT of VALUES rows or of a SELECT. */
 export interface InsertNode {
   readonly kind: 'insert';
@@ -51,12 +58,12 @@ export interface InsertNode {
   readonly columns: readonly AnyColumn[];
   readonly rows: readonly (readonly ExprNode[])[];
   /**
-   * Set when every cell of `rows` is a bind node with an embedded value made by `values()`
-   * for this statement alone (a plain value or a constant column default, typed by its
-   * column, never shared with another node): those values, row by row. The cache key then
-   * describes the rows by count and column types instead of node by node.
+   * Set instead of `rows` (then empty) when `values()` got only plain data: every cell a JS
+   * value already checked against its column's type, or a constant column default. The cache
+   * key then describes the rows by count and column types, and the compiler binds each cell
+   * straight from `valueRows.values` without a node per cell.
    */
-  readonly freshValues?: readonly unknown[] | undefined;
+  readonly valueRows?: InsertValueRows | undefined;
   readonly select: SelectNode | undefined;
   readonly returning: readonly ExprNode[];
   readonly conflict: ConflictClause | undefined;

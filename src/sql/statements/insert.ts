@@ -5,7 +5,12 @@
  */
 import { ArgumentError } from '../../errors.js';
 import { ColumnExpression } from '../expressions/expression.js';
-import { coerceCondition, isExpression } from '../expressions/coercions.js';
+import {
+  checkValue,
+  coerceCondition,
+  isExpression,
+  selectNodeOf,
+} from '../expressions/coercions.js';
 import type { BindNode, ExprNode } from '../nodes/expression-nodes.js';
 import type { InsertNode } from '../nodes/statement-nodes.js';
 import type { AnyColumn } from '../schema/column.js';
@@ -92,6 +97,52 @@ function missingCell(col: AnyColumn, row: number): BindNode {
   );
 }
 
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The cells of `rows` as plain values, row by row, checked against their columns' types, or
+ * undefined when a cell needs a node: an expression, a per-row default function, or anything
+ * the node path refuses (which then raises its own error for it, as it always has).
+ */
+function plainValues(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  columns: readonly AnyColumn[],
+): unknown[] | undefined {
+  const width = columns.length;
+  const keys = columns.map((col) => col.key);
+  const targets = columns.map((col) => String(col));
+  // A missing cell takes the column's constant default: checked once, when first needed.
+  const fallbacks = new Array<unknown>(width);
+  const out = new Array<unknown>(rows.length * width);
+  let at = 0;
+  for (const row of rows) {
+    for (let j = 0; j < width; j++) {
+      const key = keys[j]!;
+      let value = Object.hasOwn(row, key) ? row[key] : undefined;
+      if (value === undefined) {
+        value = fallbacks[j];
+        if (value === undefined) {
+          const def = columns[j]!.default;
+          if (def === undefined || 'fn' in def || def.value === undefined) return undefined;
+          value = def.value;
+          if (value !== null) checkValue(value, columns[j]!.type, targets[j]);
+          fallbacks[j] = value;
+        }
+      } else if (value !== null) {
+        if (typeof value === 'object' && (isExpression(value) || selectNodeOf(value) !== undefined))
+          return undefined;
+        checkValue(value, columns[j]!.type, targets[j]);
+      }
+      out[at++] = value;
+    }
+  }
+  return out;
+}
+
 /**
  * An INSERT statement.
  *
@@ -118,34 +169,35 @@ export class Insert<
     if (list.length === 0) throw new ArgumentError('insert().values() needs at least one row.');
     const table = this.table;
     const keys = new Set<string>();
+    // The keys of a row that set all of them: a row with exactly these keys adds nothing.
+    let complete: string[] | undefined;
     for (const row of list) {
       if (typeof row !== 'object' || row === null)
         throw new ArgumentError('insert().values() takes objects of column values.');
-      for (const key of Object.keys(row)) if (row[key] !== undefined) keys.add(key);
+      const own = Object.keys(row);
+      if (complete !== undefined && sameKeys(own, complete)) continue;
+      let setsAll = true;
+      for (const key of own) {
+        if (row[key] !== undefined) keys.add(key);
+        else setsAll = false;
+      }
+      if (setsAll) complete ??= own;
     }
     const given = [...keys].map((k) => columnByKey(table, k, 'insert().values()'));
     const defaulted = table.columns.filter((c) => c.default !== undefined && !given.includes(c));
     const columns = [...given, ...defaulted].sort((a, b) => a.position - b.position);
-    // Values as given, row by row, while every cell is a fresh bind with a value.
-    let fresh: unknown[] | undefined = new Array<unknown>(list.length * columns.length);
-    let at = 0;
+    const values = plainValues(list, columns);
+    if (values !== undefined) {
+      const valueRows = { count: list.length, values };
+      return this.withNode({ columns, rows: [], valueRows, select: undefined });
+    }
     const nodes = list.map((row, i) =>
       columns.map((col) => {
         const value = Object.hasOwn(row, col.key) ? row[col.key] : undefined;
-        if (value === undefined) {
-          const cell = missingCell(col, i);
-          if (fresh !== undefined && cell.hasValue && cell.generate === undefined) {
-            fresh[at++] = cell.value;
-          } else fresh = undefined;
-          return cell;
-        }
-        // Expressions are the caller's nodes (maybe shared): key them node by node.
-        if (typeof value === 'object' && value !== null && isExpression(value)) fresh = undefined;
-        else if (fresh !== undefined) fresh[at++] = value;
-        return valueFor(col, value);
+        return value === undefined ? missingCell(col, i) : valueFor(col, value);
       }),
     );
-    return this.withNode({ columns, rows: nodes, freshValues: fresh, select: undefined });
+    return this.withNode({ columns, rows: nodes, valueRows: undefined, select: undefined });
   }
 
   /** `INSERT INTO t (columns) SELECT …`. */
@@ -164,7 +216,7 @@ export class Insert<
     return this.withNode({
       columns: [...columns],
       rows: [],
-      freshValues: undefined,
+      valueRows: undefined,
       select: select.node,
     });
   }
