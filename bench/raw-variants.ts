@@ -16,7 +16,7 @@ import pg from 'pg';
 import { URL_VARIABLES } from './config.js';
 import { dataset, distinctIds, isTenth, randomIds } from './data.js';
 import type { UserRow } from './data.js';
-import { INSERT_BATCH, insertParams, valuesList } from './raw/common.js';
+import { INSERT_BATCH, caseUpdates, insertParams, valuesList } from './raw/common.js';
 import { MariadbAdmin, mysqlUri } from './raw/mariadb.js';
 import { PostgresqlAdmin } from './raw/postgresql.js';
 import { SqliteAdmin, openSqlite } from './raw/sqlite.js';
@@ -384,29 +384,18 @@ function mariadbChoices(url: string, admin: Admin): { choices: Choice[]; close()
             await conn.commit();
           },
         },
-        {
-          name: 'execute: one UPDATE … SET age = CASE id WHEN …',
+        ...[1000, 250, 100].map((batch) => ({
+          name: `execute: UPDATE … SET age = CASE id WHEN … in statements of ${batch} rows`,
           setup: fresh(admin, true),
           run: async () => {
             await conn.beginTransaction();
             const [rows] = await conn.execute(select, []);
-            const whens: number[] = [];
-            const ids: number[] = [];
-            for (const row of rows as UserRow[]) {
-              if (isTenth(row.id)) {
-                whens.push(row.id, row.age + 1);
-                ids.push(row.id);
-              }
+            for (const { sql, params } of caseUpdates(rows as UserRow[], batch)) {
+              await conn.execute(sql, params);
             }
-            const cases = new Array<string>(ids.length).fill('WHEN ? THEN ?').join(' ');
-            const marks = new Array<string>(ids.length).fill('?').join(', ');
-            await conn.execute(
-              `UPDATE ${TABLE} SET age = CASE id ${cases} END WHERE id IN (${marks})`,
-              [...whens, ...ids],
-            );
             await conn.commit();
           },
-        },
+        })),
       ],
     },
     both('W4 2,000 lookups', true, async (mode) => {

@@ -1,5 +1,7 @@
 /** Pieces the three raw modules share. */
-import type { Dataset } from '../data.js';
+import type { Dataset, UserRow } from '../data.js';
+import { isTenth } from '../data.js';
+import { TABLE } from '../side.js';
 
 /** Rows per multi-row INSERT on the raw side (the issue's 1,000). */
 export const INSERT_BATCH = 1000;
@@ -25,4 +27,32 @@ export function valuesList(rows: number, placeholder: (index: number) => string)
     groups[i] = `(${placeholder(i * 3)}, ${placeholder(i * 3 + 1)}, ${placeholder(i * 3 + 2)})`;
   }
   return groups.join(', ');
+}
+
+/** Rows per `UPDATE … CASE id WHEN …` statement on the raw MariaDB side. */
+export const CASE_UPDATE_BATCH = 100;
+
+/**
+ * W3's new ages as `UPDATE … SET age = CASE id WHEN ? THEN ? … END WHERE id IN (…)`
+ * statements of up to `batch` rows each: the SQL and the flat parameters of every statement.
+ */
+export function caseUpdates(
+  rows: readonly UserRow[],
+  batch: number,
+): { sql: string; params: number[] }[] {
+  const changed = rows.filter((row) => isTenth(row.id));
+  const out: { sql: string; params: number[] }[] = [];
+  for (let start = 0; start < changed.length; start += batch) {
+    const part = changed.slice(start, start + batch);
+    const params: number[] = [];
+    for (const row of part) params.push(row.id, row.age + 1);
+    for (const row of part) params.push(row.id);
+    const cases = new Array<string>(part.length).fill('WHEN ? THEN ?').join(' ');
+    const marks = new Array<string>(part.length).fill('?').join(', ');
+    out.push({
+      sql: `UPDATE ${TABLE} SET age = CASE id ${cases} END WHERE id IN (${marks})`,
+      params,
+    });
+  }
+  return out;
 }
