@@ -405,7 +405,7 @@ export class Connection implements StreamOwner {
       return Promise.reject(err);
     }
     const processors = compiled.resultProcessors;
-    if (result instanceof Promise) return result.then((r) => direct(r, processors));
+    if (result instanceof Promise) return shapeLater(result, direct, processors);
     try {
       return direct(result, processors);
     } catch (err) {
@@ -826,13 +826,21 @@ export class Connection implements StreamOwner {
     } catch (err) {
       return this.#fail(err, sql, bound, many);
     }
-    if (result instanceof Promise) {
-      return result.then(
-        (r) => this.#after(r, sql, bound, many),
-        (err: unknown) => this.#fail(err, sql, bound, many),
-      );
-    }
+    if (result instanceof Promise) return this.#settle(result, sql, bound, many);
     return this.#after(result, sql, bound, many);
+  }
+
+  // Not in #run itself: closures there would make every call allocate a context.
+  #settle(
+    result: Promise<DriverResult>,
+    sql: string,
+    bound: unknown[] | unknown[][],
+    many: boolean,
+  ): Promise<DriverResult> {
+    return result.then(
+      (r) => this.#after(r, sql, bound, many),
+      (err: unknown) => this.#fail(err, sql, bound, many),
+    );
   }
 
   #after(result: DriverResult, sql: string, bound: unknown, many: boolean): DriverResult {
@@ -930,6 +938,18 @@ export interface PositionalOutcome {
 }
 
 type Processors = readonly (ValueProcessor | null)[] | undefined;
+
+/**
+ * `direct` applied to a driver's promised result. Not inline in `#positionalDirect`: a closure
+ * there would make every synchronous call allocate a context too.
+ */
+function shapeLater<T>(
+  result: Promise<DriverResult>,
+  direct: (result: DriverResult, processors: Processors) => T,
+  processors: Processors,
+): Promise<T> {
+  return result.then((r) => direct(r, processors));
+}
 
 /** The rows of a result as plain arrays (what `_positionalRows()` answers). */
 function resultRows(result: Result<any, any>): unknown[][] {

@@ -46,6 +46,12 @@ const PAGE_MASK = PAGE_SIZE - 1;
  */
 const SLOTS_PER_ENTRY = 4;
 const SPARE_PAGES = 4;
+/**
+ * Entries a bucket holds in its `Map` before it pages integer keys: a page is 1,024 slots
+ * (8 KiB), and a session that loads one or two objects — one per request, the common web
+ * case — would otherwise allocate a page per request for them.
+ */
+const MIN_PAGED = 64;
 
 /**
  * The identity map entries of one mapped class.
@@ -208,6 +214,7 @@ export class IdentityBucket {
    * entries the new limit covers. Returns false when `key` must go to the `Map`.
    */
   private raiseLimitFor(key: number): boolean {
+    if (this.size < MIN_PAGED) return false;
     const allowed = SPARE_PAGES + ((SLOTS_PER_ENTRY * (this.size + 1)) >>> PAGE_BITS);
     if (key >>> PAGE_BITS >= allowed) return false;
     // At least doubling (within twice the density bound) keeps the raises, each a walk over

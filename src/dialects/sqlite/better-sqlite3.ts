@@ -161,16 +161,30 @@ class SqliteConnection implements DriverConnection {
     const p = this.#statement(sql);
     const args = convertParams(params);
     if (!p.readonly && this.#lock !== null && this.#release === null) {
-      return this.#writeLocked(() => this.#run(p, args));
+      return this.#runWriteLocked(p, args);
     }
     let result: DriverResult;
     try {
       result = this.#run(p, args);
     } catch (err) {
       if (!isRetryableBusy(err)) throw err;
-      return this.#retryBusy(() => this.#run(p, args)).then((r) => this.#afterText(r));
+      return this.#runRetried(p, args);
     }
     return this.#afterText(result);
+  }
+
+  // The closures of the slow paths live in their own methods: a closure in execute() itself
+  // would make every call allocate a context for the variables it captures.
+  #runWriteLocked(p: Prepared, args: unknown[]): Promise<DriverResult> {
+    return this.#writeLocked(() => this.#run(p, args));
+  }
+
+  #runRetried(p: Prepared, args: unknown[]): Promise<DriverResult> {
+    return this.#retryBusy(() => this.#run(p, args)).then((r) => this.#afterText(r));
+  }
+
+  #runFirstRetried(p: Prepared, args: unknown[]): Promise<DriverResult> {
+    return this.#retryBusy(() => this.#runFirst(p, args));
   }
 
   executeFirst(sql: string, params: readonly unknown[]): DriverResult | Promise<DriverResult> {
@@ -182,7 +196,7 @@ class SqliteConnection implements DriverConnection {
       return this.#runFirst(p, args);
     } catch (err) {
       if (!isRetryableBusy(err)) throw err;
-      return this.#retryBusy(() => this.#runFirst(p, args));
+      return this.#runFirstRetried(p, args);
     }
   }
 
@@ -290,6 +304,11 @@ class SqliteConnection implements DriverConnection {
       this.#releaseWriteLock();
       return Promise.reject(err);
     }
+    return this.#retryBeginImmediate();
+  }
+
+  // Apart from #beginImmediateLocked: its closures would make every BEGIN allocate a context.
+  #retryBeginImmediate(): Promise<void> {
     return this.#retryBusy(() => this.#controlStatement('BEGIN IMMEDIATE').run()).then(
       () => undefined,
       (err: unknown) => {

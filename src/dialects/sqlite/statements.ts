@@ -23,18 +23,28 @@ export function callAll(stmt: Statement, a: unknown[]): unknown[][] {
   }
 }
 
-/** `callAll` for one row: the first row, or undefined when there is none. */
+/**
+ * `callAll` for one row: the first row, or undefined when there is none. The row is a copy:
+ * better-sqlite3 builds a raw row by appending to an empty array, which leaves it room for
+ * 17 values; a lookup's row usually lives on as a loaded object's values, and the copy is
+ * half the size, which is what the garbage collector has to move while the object lives.
+ */
 export function callGet(stmt: Statement, a: unknown[]): unknown[] | undefined {
+  let row: unknown[] | undefined;
   switch (a.length) {
     case 0:
-      return stmt.get() as unknown[] | undefined;
+      row = stmt.get() as unknown[] | undefined;
+      break;
     case 1:
-      return stmt.get(a[0]) as unknown[] | undefined;
+      row = stmt.get(a[0]) as unknown[] | undefined;
+      break;
     case 2:
-      return stmt.get(a[0], a[1]) as unknown[] | undefined;
+      row = stmt.get(a[0], a[1]) as unknown[] | undefined;
+      break;
     default:
-      return stmt.get(a) as unknown[] | undefined;
+      row = stmt.get(a) as unknown[] | undefined;
   }
+  return row === undefined ? undefined : row.slice();
 }
 
 export function callRun(stmt: Statement, a: unknown[]): BetterSqlite3.RunResult {

@@ -36,11 +36,45 @@ export function loadByIdentity(
   populate: boolean,
 ): object | null | Promise<object | null> {
   if (session.autoflush && hasChanges(session)) {
-    return autoflush(session).then(() =>
-      selectByIdentityNow(session, mapper, values, existing, populate),
-    );
+    return autoflushThenSelect(session, mapper, values, existing, populate);
   }
   return selectByIdentityNow(session, mapper, values, existing, populate);
+}
+
+// The promise paths below keep their closures in functions of their own: a closure in the
+// synchronous path's functions would make every lookup allocate a context for what it
+// captures, and a lookup's garbage is most of what the garbage collector has to do.
+
+async function autoflushThenSelect(
+  session: Session,
+  mapper: Mapper,
+  values: readonly unknown[],
+  existing: InstanceState | undefined,
+  populate: boolean,
+): Promise<object | null> {
+  await autoflush(session);
+  return selectByIdentityNow(session, mapper, values, existing, populate);
+}
+
+function queryOnNewConnection(
+  session: Session,
+  mapper: Mapper,
+  stmt: Executable,
+  values: readonly unknown[],
+): Promise<unknown[][]> {
+  return withConnection(session, async (c) =>
+    c.queryPositional(stmt, identityValues(mapper, c, stmt, values), true),
+  );
+}
+
+function loadLater(
+  rows: Promise<unknown[][]>,
+  session: Session,
+  mapper: Mapper,
+  existing: InstanceState | undefined,
+  populate: boolean,
+): Promise<object | null> {
+  return rows.then((r) => loadIdentityRow(session, mapper, r, existing, populate));
 }
 
 function selectByIdentityNow(
@@ -56,12 +90,8 @@ function selectByIdentityNow(
   const rows =
     conn !== undefined
       ? conn.queryPositional(stmt, identityValues(mapper, conn, stmt, values), true)
-      : withConnection(session, async (c) =>
-          c.queryPositional(stmt, identityValues(mapper, c, stmt, values), true),
-        );
-  if (rows instanceof Promise) {
-    return rows.then((r) => loadIdentityRow(session, mapper, r, existing, populate));
-  }
+      : queryOnNewConnection(session, mapper, stmt, values);
+  if (rows instanceof Promise) return loadLater(rows, session, mapper, existing, populate);
   return loadIdentityRow(session, mapper, rows, existing, populate);
 }
 

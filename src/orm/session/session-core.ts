@@ -313,13 +313,7 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
       this._exit();
       return closing;
     }
-    return closing.then(
-      () => this._exit(),
-      (err: unknown) => {
-        this._exit();
-        throw err;
-      },
-    );
+    return exitAfter(this, closing);
   }
 
   async #closeWhenIdle(): Promise<void> {
@@ -507,4 +501,18 @@ function attributeIndex(state: InstanceState, key: string): number {
     );
   }
   return i;
+}
+
+/**
+ * Marks the session idle once `work` settles. Not a closure in the caller: one there would make
+ * every call allocate a context, the ones that finish at once included.
+ */
+function exitAfter(session: SessionCore, work: Promise<void>): Promise<void> {
+  return work.then(
+    () => session._exit(),
+    (err: unknown) => {
+      session._exit();
+      throw err;
+    },
+  );
 }

@@ -43,6 +43,31 @@ interface DatabaseSide {
   close(): Promise<void>;
 }
 
+/**
+ * The database side of a transaction the session began itself (BEGIN on a connection it
+ * procured or was given): one object per transaction, where closures over the transaction
+ * would cost four.
+ */
+class BegunTransaction implements DatabaseSide {
+  constructor(
+    readonly connection: ConnectionLike,
+    readonly ownsConnection: boolean,
+    private readonly tx: TransactionLike,
+  ) {}
+
+  commit(): Promise<void> {
+    return this.tx.commit();
+  }
+
+  rollback(): Promise<void> {
+    return this.tx.rollback();
+  }
+
+  close(): Promise<void> {
+    return this.tx.isActive ? this.tx.rollback() : Promise.resolve();
+  }
+}
+
 let transactionIds = 0;
 
 /** What a transaction object calls back into (the session). */
@@ -156,14 +181,7 @@ export class SessionTransaction {
   async procureFromEngine(engine: EngineLike): Promise<ConnectionLike> {
     const connection = await engine.connect();
     try {
-      const tx = await connection.begin();
-      this.db = {
-        connection,
-        ownsConnection: true,
-        commit: () => tx.commit(),
-        rollback: () => tx.rollback(),
-        close: () => (tx.isActive ? tx.rollback() : Promise.resolve()),
-      };
+      this.db = new BegunTransaction(connection, true, await connection.begin());
     } catch (err) {
       await connection.close().catch(() => undefined);
       throw err;
@@ -177,14 +195,7 @@ export class SessionTransaction {
     mode: JoinTransactionMode,
   ): Promise<ConnectionLike> {
     if (!connection.inTransaction()) {
-      const tx = await connection.begin();
-      this.db = {
-        connection,
-        ownsConnection: false,
-        commit: () => tx.commit(),
-        rollback: () => tx.rollback(),
-        close: () => (tx.isActive ? tx.rollback() : Promise.resolve()),
-      };
+      this.db = new BegunTransaction(connection, false, await connection.begin());
       return connection;
     }
     const external = connection.inNestedTransaction()
@@ -234,13 +245,7 @@ export class SessionTransaction {
 
   /** Uses a connection procured elsewhere (autocommit mode's per-flush transaction). */
   adopt(connection: ConnectionLike, tx: TransactionLike, owns: boolean): void {
-    this.db = {
-      connection,
-      ownsConnection: owns,
-      commit: () => tx.commit(),
-      rollback: () => tx.rollback(),
-      close: () => (tx.isActive ? tx.rollback() : Promise.resolve()),
-    };
+    this.db = new BegunTransaction(connection, owns, tx);
   }
 
   /** Emits SAVEPOINT for a nested transaction on the root's connection. */
@@ -249,11 +254,16 @@ export class SessionTransaction {
   }
 
   /** COMMIT (root) or RELEASE SAVEPOINT (nested) on the database. */
-  async commitDatabase(): Promise<void> {
-    if (this.nested) {
-      if (this.savepoint?.isActive) await this.savepoint.commit();
-    } else if (this.db !== undefined) {
-      await this.db.commit();
+  commitDatabase(): Promise<void> {
+    // Not async: the caller awaits the driver's promise itself, one layer fewer per commit.
+    // A synchronous throw becomes a rejection, as from an async function.
+    try {
+      if (this.nested) {
+        return this.savepoint?.isActive ? this.savepoint.commit() : Promise.resolve();
+      }
+      return this.db !== undefined ? this.db.commit() : Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
     }
   }
 
@@ -270,19 +280,30 @@ export class SessionTransaction {
   }
 
   /** Ends the database work of the root without commit, and returns an owned connection. */
-  async release(rollback: boolean): Promise<void> {
+  release(rollback: boolean): Promise<void> {
     const db = this.db;
     this.db = undefined;
-    if (db === undefined) return;
+    if (db === undefined) return Promise.resolve();
+    if (rollback) return closeThenRelease(db);
+    // After a commit or rollback there is nothing to end: only the connection goes back.
     try {
-      if (rollback) await db.close();
-    } finally {
-      if (db.ownsConnection) await db.connection.close();
+      return db.ownsConnection ? db.connection.close() : Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
     }
   }
 
   /** True when the root has a connection. */
   get hasConnection(): boolean {
     return this.root.db !== undefined;
+  }
+}
+
+/** `release(true)`: ends the work without commit, then returns an owned connection. */
+async function closeThenRelease(db: DatabaseSide): Promise<void> {
+  try {
+    await db.close();
+  } finally {
+    if (db.ownsConnection) await db.connection.close();
   }
 }

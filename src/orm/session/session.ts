@@ -48,6 +48,23 @@ export type ExecuteRow<S> = S extends { readonly '~tuple'?: infer T }
 /** The first selected item's type (what `scalars()` yields). */
 export type FirstOf<S> = TupleOf<S> extends readonly [infer F, ...unknown[]] ? F : unknown;
 
+/**
+ * Ends a `get()` whose answer is a promise. Not a closure in `get()`: one there would make
+ * every lookup allocate a context, the synchronous ones included.
+ */
+function exitWhenSettled(session: Session, found: Promise<object | null>): Promise<object | null> {
+  return found.then(
+    (obj) => {
+      session._exit();
+      return obj;
+    },
+    (err: unknown) => {
+      session._exit();
+      throw err;
+    },
+  );
+}
+
 /** The ORM session. Create one with a `sessionmaker()` factory. */ /**
  * The ORM session. Make sessions with a `sessionmaker()` factory (or `new Session(options)`).
  *
@@ -186,16 +203,7 @@ export class Session extends SessionCore {
       this._exit();
       return Promise.resolve(found as InstanceType<C> | null);
     }
-    return found.then(
-      (obj) => {
-        this._exit();
-        return obj as InstanceType<C> | null;
-      },
-      (err: unknown) => {
-        this._exit();
-        throw err;
-      },
-    );
+    return exitWhenSettled(this, found) as Promise<InstanceType<C> | null>;
   }
 
   /** Like `get()`, but raises NoResultFound when the row does not exist. */

@@ -184,11 +184,18 @@ export function deleteStatement(mapper: Mapper, versioned: boolean): Executable 
   );
 }
 
+const identitySelects = new WeakMap<Mapper, Executable>();
+
 /** `SELECT <all columns> FROM t WHERE <pk>` with binds `w<i>`, for `get()` and `refresh()`. */
 export function selectByIdentity(mapper: Mapper): Executable {
-  return cached(mapper, 'sid', () =>
-    select(tableOf(mapper)).where(pkCondition(mapper, false) as never),
-  );
+  // Runs on every identity-map miss: no closure here, which would allocate on every call.
+  return identitySelects.get(mapper) ?? newSelectByIdentity(mapper);
+}
+
+function newSelectByIdentity(mapper: Mapper): Executable {
+  const stmt = select(tableOf(mapper)).where(pkCondition(mapper, false) as never);
+  identitySelects.set(mapper, stmt);
+  return stmt;
 }
 
 /**

@@ -210,19 +210,56 @@ describe('identity map pages (integer keys) and the map for other keys', () => {
   it('walks exactly the stored entries wherever they sit in the pages', () => {
     const bucket = new IdentityMap().bucket(mapper);
     expect(bucket.states()).toEqual([]);
+    // Enough entries first for the bucket to page its integer keys (the walk goes in key order).
+    const filler = Array.from({ length: 64 }, (_, i) => 3500 + i);
+    for (const k of filler) bucket.set(k, loaded(mapper, [k, 'f']));
+    const walked = (): unknown[] =>
+      bucket
+        .states()
+        .map((s) => s.key)
+        .filter((k) => !filler.includes(k as number));
     const keys = [1023, 5, 1024, 0, 2047, 3000, 2048];
     const byKey = new Map(keys.map((k) => [k, loaded(mapper, [k, 'x'])]));
     for (const [k, s] of byKey) {
       bucket.set(k, s);
       // After every insert the walk sees exactly what was stored so far.
       const expected = [...byKey.entries()].filter(([key]) => keys.indexOf(key) <= keys.indexOf(k));
-      expect(new Set(bucket.states())).toEqual(new Set(expected.map(([, st]) => st)));
+      const states = bucket.states().filter((st) => !filler.includes(st.key as number));
+      expect(new Set(states)).toEqual(new Set(expected.map(([, st]) => st)));
     }
     bucket.delete(0, byKey.get(0)!);
     bucket.delete(3000, byKey.get(3000)!);
-    expect(bucket.states().map((s) => s.key)).toEqual([5, 1023, 1024, 2047, 2048]);
+    expect(walked()).toEqual([5, 1023, 1024, 2047, 2048]);
     const again = loaded(mapper, [3000, 'y']);
     bucket.set(3000, again);
-    expect(bucket.states().map((s) => s.key)).toEqual([5, 1023, 1024, 2047, 2048, 3000]);
+    expect(walked()).toEqual([5, 1023, 1024, 2047, 2048, 3000]);
+    expect(bucket.states()).toHaveLength(64 + 6);
+  });
+
+  it('keeps the entries of a small bucket in its map, and answers the same once it pages them', () => {
+    const bucket = new IdentityMap().bucket(mapper);
+    const states = new Map<number, ReturnType<typeof loaded>>();
+    // A session holding a few objects (one per request) pages nothing; past 64 entries the
+    // integer keys move to pages. Every answer is the same on both sides of that switch.
+    for (let i = 0; i < 200; i++) {
+      const key = (i * 37) % 1000;
+      const s = loaded(mapper, [key, `v${i}`]);
+      bucket.set(key, s);
+      states.set(key, s);
+      if (i % 7 === 3) {
+        const gone = (i * 11) % 1000;
+        const stored = states.get(gone);
+        if (stored !== undefined) {
+          bucket.delete(gone, stored);
+          states.delete(gone);
+        }
+      }
+      expect(bucket.size).toBe(states.size);
+      for (const [k, st] of states) expect(bucket.get(k)).toBe(st);
+      const walked = bucket.states();
+      expect(walked).toHaveLength(states.size);
+      for (const st of walked) expect(states.get(st.key as number)).toBe(st);
+    }
+    expect(bucket.get(1500)).toBeUndefined();
   });
 });
