@@ -16,10 +16,12 @@ export function resultsMarkdown(
   date: string,
 ): string {
   const split = rounds > 1 ? ` in ${rounds} rounds that alternate the sides` : '';
+  const command = `npm run bench -- --runs ${runs} --rounds ${rounds}`;
   return `# Benchmark results
 
-The latest full run of \`npm run bench\` (${date.slice(0, 10)}): medians of ${runs} timed runs${split},
-each worker after one warm-up run, each workload and side in a fresh process and a fresh table.
+The latest full run, \`${command}\` (${date.slice(0, 10)}): medians of ${runs} timed runs${split},
+each worker doing one warm-up run and then ${Math.ceil(runs / rounds)} timed runs, each workload
+and side in a fresh process and a fresh table.
 Ratios are a side's median over the raw driver's. "Core" is Athanor's engine and SQL expression
 language without the ORM; "Athanor" is the ORM, and the targets apply to it. W6 compares a flush
 among 100,000 loaded objects with the same flush among 10 (shown in the raw column); W7 is judged

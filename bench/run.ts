@@ -33,14 +33,23 @@ import { openAdmin } from './sides.js';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 const RESULTS = join(BENCH, 'results');
+/**
+ * Timed runs per workload and side, and the fresh workers they are spread over: each worker
+ * does a warm-up run and then 5 timed runs. In one worker the first runs after the warm-up
+ * are often slower for the sides with more JavaScript (the JIT is still optimising), so more
+ * than one timed run per worker, and two workers alternating the sides, steady the medians.
+ */
+const DEFAULT_RUNS = 10;
+const DEFAULT_ROUNDS = 2;
 
 const HELP = `usage: npm run bench -- [options]
   --quick            small sizes, one timed run: checks the suite works and verifies the data
   --only W2,W4       run only these workloads (W1..W8)
   --db sqlite,mariadb  run only these databases (sqlite, postgresql, mariadb)
-  --runs N           timed runs per workload and side after the warm-up (default 5; quick 1)
+  --runs N           timed runs per workload and side (default 10; quick 1)
   --rounds R         split the runs over R fresh workers per side, alternating the sides
-                     (raw, Core, Athanor, raw, …) so that load changes hit all alike (default 1)
+                     (raw, Core, Athanor, raw, …) so that load changes hit all alike (default 2;
+                     quick 1)
   --n N              rows for W1–W5; the other sizes scale from it (default ${FULL_N}; quick ${QUICK_N})
   --profile          profile the timed part of every Core and Athanor run into
                      bench/results/profiles/<W>-<db>-<side>[.round<R>].run<N>.cpuprofile
@@ -176,8 +185,11 @@ async function main(): Promise<void> {
   const workloads = listOption(values.only, WORKLOADS, 'workload');
   const requested = values.db !== undefined;
   const dbs = listOption(values.db, DATABASES, 'database');
-  const runs = positive(values.runs, '--runs') ?? (quick ? 1 : 5);
-  const rounds = Math.min(runs, positive(values.rounds, '--rounds') ?? 1);
+  const runs = positive(values.runs, '--runs') ?? (quick ? 1 : DEFAULT_RUNS);
+  const rounds = Math.min(
+    runs,
+    positive(values.rounds, '--rounds') ?? (quick ? 1 : DEFAULT_ROUNDS),
+  );
   const runsPerRound = Math.ceil(runs / rounds);
   const n = positive(values.n, '--n') ?? (quick ? QUICK_N : FULL_N);
   const sizes = sizesFor(n, quick);
