@@ -1,7 +1,7 @@
 /**
- * Rows. A driver hands back each row as a positional array; a Row is that same array with a
- * prototype that adds named getters, so making one costs a prototype switch, not a copy. The
- * prototype is built once per result shape (the ordered column names) and cached.
+ * Rows. A driver hands back each row as a positional array; a Row is an array of a class
+ * made once per result shape (the ordered column names, cached) whose prototype adds named
+ * getters.
  */
 import { inspect } from 'node:util';
 import { InvalidRequestError } from '../errors.js';
@@ -27,6 +27,7 @@ export interface RowMethods {
 export type Row<T = Record<string, unknown>> = readonly unknown[] & Readonly<T> & RowMethods;
 
 const FIELDS = Symbol('fields');
+const ROW_CLASS = Symbol('rowClass');
 
 /** The shared base of row prototypes: Array behaviour plus the row methods. */
 const RowBase: object = Object.create(Array.prototype, {
@@ -70,9 +71,21 @@ const RowBase: object = Object.create(Array.prototype, {
 /** Names no column getter may take: they would break arrays or the row methods. */
 const RESERVED = new Set(['length', 'constructor', 'toObject', '_asdict', '_mapping', '_fields']);
 
-/** The prototype that turns arrays with these columns into rows. */
+/**
+ * A row class for one result shape. Rows are made by copying the driver's array into an
+ * instance: V8 allocates a small array faster than it switches an existing array's prototype
+ * (a runtime call per row, several times the cost of the copy).
+ */
+type RowClass = new (length: number) => unknown[];
+
+/** The class whose instances are rows with these columns; its prototype holds the getters. */
 function buildPrototype(keys: readonly string[]): object {
-  const proto = Object.create(RowBase) as Record<PropertyKey, unknown>;
+  const RowOfShape = class extends Array<unknown> {} as unknown as RowClass & { prototype: object };
+  const proto = RowOfShape.prototype as Record<PropertyKey, unknown>;
+  Object.setPrototypeOf(proto, RowBase);
+  Object.defineProperty(proto, ROW_CLASS, { value: RowOfShape });
+  // `row.map()`, `row.slice()`… give plain arrays, as they do for any array.
+  Object.defineProperty(proto, 'constructor', { value: Array, writable: true, configurable: true });
   Object.defineProperty(proto, FIELDS, { value: Object.freeze(keys.slice()) });
   const seen = new Map<string, number>();
   keys.forEach((key, i) => {
@@ -136,7 +149,7 @@ function prototypeByNames(keys: readonly string[]): object {
 }
 
 /**
- * Turns a positional array into a Row in place.
+ * Turns a positional array into a Row (a copy: the driver's array is left as it was).
  *
  * @example
  * ```ts
@@ -145,6 +158,9 @@ function prototypeByNames(keys: readonly string[]): object {
  * ```
  */
 export function asRow<T = Record<string, unknown>>(values: unknown[], proto: object): Row<T> {
-  Object.setPrototypeOf(values, proto);
-  return values as unknown as Row<T>;
+  const RowOfShape = (proto as { [ROW_CLASS]: RowClass })[ROW_CLASS];
+  const n = values.length;
+  const row = new RowOfShape(n);
+  for (let i = 0; i < n; i++) row[i] = values[i];
+  return row as unknown as Row<T>;
 }
