@@ -18,31 +18,11 @@ import { stateOf, type InstanceState } from '../../src/orm/state/instance-state.
 import { KEY_RANGE_MIN_ROWS, persist } from '../../src/orm/unit-of-work/persister.js';
 import { planFlush } from '../../src/orm/unit-of-work/plan.js';
 import { allDatabases, serverDatabase } from '../helpers/databases.js';
+import { everyTypeColumns } from '../helpers/every-type.js';
 import { statementVerb } from './helpers.js';
 
 const metadata = new MetaData();
-const things = metadata.table('orm_bw_things', (t) => ({
-  id: t.integer().primaryKey(),
-  i: t.integer(),
-  small: t.smallint(),
-  big: t.bigint(),
-  bigNum: t.bigint('big_num', { mode: 'number' }),
-  bigStr: t.bigint('big_str', { mode: 'string' }),
-  r: t.real(),
-  d: t.double(),
-  n: t.numeric(30, 9),
-  txt: t.text(),
-  vc: t.varchar(8),
-  b: t.boolean(),
-  day: t.date(),
-  ts: t.timestamp(),
-  tz: t.timestamp({ withTimezone: true }),
-  j: t.json(),
-  jb: t.jsonb(),
-  bin: t.bytes(),
-  u: t.uuid(),
-  status: t.enum(['draft', 'published']),
-}));
+const things = metadata.table('orm_bw_things', (t) => everyTypeColumns(t, 8));
 class Thing extends Model(things) {}
 
 type Values = Omit<InferInsert<typeof things>, 'id'>;

@@ -19,30 +19,10 @@ import {
   type InferInsert,
 } from '../../src/sql/index.js';
 import { allDatabases } from '../helpers/databases.js';
+import { everyTypeColumns } from '../helpers/every-type.js';
 
 const metadata = new MetaData();
-const values = metadata.table('sql_rt_values', (t) => ({
-  id: t.integer().primaryKey(),
-  i: t.integer(),
-  small: t.smallint(),
-  big: t.bigint(),
-  bigNum: t.bigint('big_num', { mode: 'number' }),
-  bigStr: t.bigint('big_str', { mode: 'string' }),
-  r: t.real(),
-  d: t.double(),
-  n: t.numeric(30, 9),
-  txt: t.text(),
-  vc: t.varchar(255),
-  b: t.boolean(),
-  day: t.date(),
-  ts: t.timestamp(),
-  tz: t.timestamp({ withTimezone: true }),
-  j: t.json(),
-  jb: t.jsonb(),
-  bin: t.bytes(),
-  u: t.uuid(),
-  status: t.enum(['draft', 'published']),
-}));
+const values = metadata.table('sql_rt_values', (t) => everyTypeColumns(t, 255));
 
 type Row = InferInsert<typeof values>;
 

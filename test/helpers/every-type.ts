@@ -1,0 +1,40 @@
+/**
+ * One column of every type Athanor maps, for the tests that write and read back each type
+ * (round trips through the engine, and the unit of work's batched write forms): a type added
+ * to the SQL layer is added here once.
+ */
+import type { ColumnTypes } from '../../src/sql/index.js';
+
+/**
+ * The columns, keyed by property, with an integer primary key `id`. `varcharLength` sizes the
+ * `vc` column (a short one lets a test check that an over-long value is refused).
+ *
+ * @example
+ * ```ts
+ * const values = metadata.table('rt_values', (t) => everyTypeColumns(t, 255));
+ * ```
+ */
+export function everyTypeColumns(t: ColumnTypes, varcharLength: number) {
+  return {
+    id: t.integer().primaryKey(),
+    i: t.integer(),
+    small: t.smallint(),
+    big: t.bigint(),
+    bigNum: t.bigint('big_num', { mode: 'number' }),
+    bigStr: t.bigint('big_str', { mode: 'string' }),
+    r: t.real(),
+    d: t.double(),
+    n: t.numeric(30, 9),
+    txt: t.text(),
+    vc: t.varchar(varcharLength),
+    b: t.boolean(),
+    day: t.date(),
+    ts: t.timestamp(),
+    tz: t.timestamp({ withTimezone: true }),
+    j: t.json(),
+    jb: t.jsonb(),
+    bin: t.bytes(),
+    u: t.uuid(),
+    status: t.enum(['draft', 'published']),
+  };
+}
