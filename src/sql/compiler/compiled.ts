@@ -125,20 +125,11 @@ class BoundStatement implements CompiledStatement {
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
       let value = values[i];
-      if (value !== undefined) {
-        if (value !== null) checkValue(value, slot.type, slot.target ?? `bind parameter #${i + 1}`);
-      } else if (slot.valueIndex >= 0) {
-        value = this.values[slot.valueIndex];
-      } else if (slot.generate !== undefined) {
-        value = slot.generate();
-        if (value !== null) checkValue(value, slot.type, slot.target);
-      } else {
-        throw missingValue(slot);
+      if (value === undefined) value = this.unsupplied(slot);
+      else if (value !== null) {
+        checkValue(value, slot.type, slot.target ?? `bind parameter #${i + 1}`);
       }
-      out[i] =
-        value === null || value === undefined || slot.processor === null
-          ? (value ?? null)
-          : slot.processor(value);
+      out[i] = processed(slot, value);
     }
     return out;
   }
@@ -153,21 +144,29 @@ class BoundStatement implements CompiledStatement {
         value = params[slot.name];
         if (value !== null)
           checkValue(value, slot.type, slot.target ?? `bind parameter '${slot.name}'`);
-      } else if (slot.valueIndex >= 0) {
-        value = this.values[slot.valueIndex];
-      } else if (slot.generate !== undefined) {
-        value = slot.generate();
-        if (value !== null) checkValue(value, slot.type, slot.target);
       } else {
-        throw missingValue(slot);
+        value = this.unsupplied(slot);
       }
-      out[i] =
-        value === null || value === undefined || slot.processor === null
-          ? (value ?? null)
-          : slot.processor(value);
+      out[i] = processed(slot, value);
     }
     return out;
   }
+
+  /** A slot's value when the caller gave none: the statement's own, a generated one, or an error. */
+  private unsupplied(slot: BindSlot): unknown {
+    if (slot.valueIndex >= 0) return this.values[slot.valueIndex];
+    if (slot.generate === undefined) throw missingValue(slot);
+    const value = slot.generate();
+    if (value !== null) checkValue(value, slot.type, slot.target);
+    return value;
+  }
+}
+
+/** The value the driver gets: NULL for a missing value, else through the slot's processor. */
+function processed(slot: BindSlot, value: unknown): unknown {
+  return value === null || value === undefined || slot.processor === null
+    ? (value ?? null)
+    : slot.processor(value);
 }
 
 /** Combines a template with a statement's embedded values. */
