@@ -14,7 +14,7 @@ import type { Mapper } from '../mapping/mapper.js';
 import { SessionEvents, type SessionEventMap, type SessionEventName } from '../events.js';
 import { IdentityMap } from '../identity-map.js';
 import { requireState } from '../mapping/registry.js';
-import type { InstanceState, StateOwner } from '../state/instance-state.js';
+import type { InstanceState, OwnerToken, StateOwner } from '../state/instance-state.js';
 import { resolveOptions, type ResolvedSessionOptions, type SessionOptions } from './options.js';
 import type { JoinTransactionMode, TransactionOwner } from './session-transaction.js';
 import type { SessionTransaction } from './session-transaction.js';
@@ -67,6 +67,8 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
    * attached in an earlier epoch count as detached, and streams opened before refuse to load.
    */
   epoch = 1;
+  /** @internal The {@link OwnerToken} of the current epoch, replaced with it. */
+  _token: OwnerToken = { owner: this };
   readonly #guard = new BusyGuard();
   readonly #loaders = new Map<Mapper, EntityLoader>();
 

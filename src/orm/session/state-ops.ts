@@ -122,6 +122,7 @@ export function detachAll(session: Session): void {
     t.dirty.clear();
   }
   session.epoch++;
+  session._token = { owner: session };
   session.identityMap.clear();
   session._new.clear();
   session._dirty.clear();

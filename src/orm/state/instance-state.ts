@@ -17,16 +17,22 @@ import { valuesEqual } from './values.js';
 /** Where every mapped instance keeps its {@link InstanceState}. */
 export const STATE: unique symbol = Symbol('athanor.state');
 
+/**
+ * A session for one of its epochs. The session replaces its token when it detaches
+ * everything at once (`close()`, `expungeAll()`): a state holding an older token is detached
+ * without being visited, so closing a session costs nothing per loaded object. One field per
+ * state instead of a session and an epoch number: every loaded object has a state.
+ */
+export interface OwnerToken {
+  readonly owner: StateOwner;
+}
+
 /** What an instance state needs from the session that owns it. */
 export interface StateOwner {
   /** The session's number, as shown in messages (`session '2'`). */
   readonly hashKey: number;
-  /**
-   * Bumped when the session detaches everything at once (`close()`, `expungeAll()`): a state
-   * attached in an earlier epoch is detached without being visited, so closing a session
-   * costs nothing per loaded object.
-   */
-  readonly epoch: number;
+  /** The token of the current epoch (see {@link OwnerToken}). */
+  readonly _token: OwnerToken;
   /** Called once when a persistent instance gets its first change since load or flush. */
   onModified(state: InstanceState): void;
 }
@@ -44,10 +50,14 @@ let stateIds = 0;
 /** Message handles of the states that were ever described (most never are). */
 const describedIds = new WeakMap<InstanceState, number>();
 
-/** Bits of {@link InstanceState}'s flags field. */
+/** Bits of {@link InstanceState}'s flags field; the bits above them hold `pendingSlot + 1`. */
 const MODIFIED = 1;
 const DELETED = 2;
 const WAS_DELETED = 4;
+const FLAG_BITS = 7;
+const SLOT_SHIFT = 3;
+/** The most pending objects one session can hold (the slot must fit in a small integer). */
+export const MAX_PENDING_SLOTS = 2 ** 28 - 1;
 
 /** The ORM bookkeeping of one mapped instance. */
 export class InstanceState {
@@ -57,15 +67,12 @@ export class InstanceState {
   committed: unknown[] | undefined = undefined;
   /** Identity-map key; set once the row exists in the database. */
   key: IdentityKey | undefined = undefined;
-  private owner: StateOwner | undefined = undefined;
-  private ownerEpoch = 0;
+  private owner: OwnerToken | undefined = undefined;
   /**
-   * `modified`, `deleted` and `wasDeleted` in one small integer: every mapped object has a
-   * state, and three boolean fields would make each of them 16 bytes larger.
+   * `modified`, `deleted`, `wasDeleted` and the pending slot in one small integer: every
+   * mapped object has a state, and separate fields would make each of them 32 bytes larger.
    */
   private flags = 0;
-  /** @internal Where the session's pending set holds this state (see `PendingSet`). */
-  pendingSlot = -1;
 
   constructor(
     readonly mapper: Mapper,
@@ -73,6 +80,14 @@ export class InstanceState {
     values: unknown[],
   ) {
     this.values = values;
+  }
+
+  /** @internal Where the session's pending set holds this state (see `PendingSet`), or -1. */
+  get pendingSlot(): number {
+    return (this.flags >> SLOT_SHIFT) - 1;
+  }
+  set pendingSlot(slot: number) {
+    this.flags = (this.flags & FLAG_BITS) | ((slot + 1) << SLOT_SHIFT);
   }
 
   /** True after an assignment since the last load/flush while the object had an identity. */
@@ -101,13 +116,12 @@ export class InstanceState {
 
   /** The session the instance is attached to. */
   get session(): StateOwner | undefined {
-    const owner = this.owner;
-    return owner !== undefined && owner.epoch === this.ownerEpoch ? owner : undefined;
+    const token = this.owner;
+    return token !== undefined && token.owner._token === token ? token.owner : undefined;
   }
 
   set session(owner: StateOwner | undefined) {
-    this.owner = owner;
-    this.ownerEpoch = owner === undefined ? 0 : owner.epoch;
+    this.owner = owner?._token;
   }
 
   /** A short unique handle for messages: `<User at 0x1f>`. */

@@ -8,7 +8,9 @@
  * A state's slot is trusted only when the array holds that very state there, so slots left
  * behind by `clear()` or by another session's set are harmless.
  */
+import { InvalidRequestError } from '../../errors.js';
 import type { InstanceState } from './instance-state.js';
+import { MAX_PENDING_SLOTS } from './instance-state.js';
 
 /** Fewest holes before a removal compacts the array. */
 const MIN_COMPACT = 32;
@@ -43,6 +45,7 @@ export class PendingSet implements Iterable<InstanceState> {
   /** Adds `state` at the end unless it is already in. */
   add(state: InstanceState): this {
     if (this.has(state)) return this;
+    if (this.items.length >= MAX_PENDING_SLOTS) this.full();
     state.pendingSlot = this.items.length;
     this.items.push(state);
     this.live++;
@@ -92,6 +95,12 @@ export class PendingSet implements Iterable<InstanceState> {
   /** Iterates over a snapshot: changes made meanwhile show from the next iteration on. */
   [Symbol.iterator](): Iterator<InstanceState> {
     return this.toArray()[Symbol.iterator]();
+  }
+
+  private full(): never {
+    throw new InvalidRequestError(
+      `A session holds at most ${MAX_PENDING_SLOTS.toLocaleString('en-US')} pending objects; flush() in batches before adding more.`,
+    );
   }
 
   private compact(): void {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DetachedInstanceError, InvalidRequestError } from '../../../src/errors.js';
-import { stateOf, type StateOwner } from '../../../src/orm/state/instance-state.js';
+import {
+  stateOf,
+  type OwnerToken,
+  type StateOwner,
+} from '../../../src/orm/state/instance-state.js';
 import { NO_VALUE } from '../../../src/orm/state/sentinels.js';
 import { col, fakeMapped, loaded } from './fixtures.js';
 
@@ -9,6 +13,15 @@ const { cls: User, mapper } = fakeMapped('User', 'users', [
   col('name'),
   col('age'),
 ]);
+
+/** An owner for one state, as a session is: a token per epoch. */
+function testOwner(onModified: StateOwner['onModified'] = () => {}): StateOwner & {
+  _token: OwnerToken;
+} {
+  const owner = { hashKey: 1, onModified } as StateOwner & { _token: OwnerToken };
+  owner._token = { owner };
+  return owner;
+}
 
 describe('instance state', () => {
   it('reads and writes attributes through the value array', () => {
@@ -31,7 +44,7 @@ describe('instance state', () => {
   it('tracks old values of changed attributes only, and notifies the owner once', () => {
     const s = loaded(mapper, [1, 'Ann', 30]);
     const seen: unknown[] = [];
-    const owner: StateOwner = { hashKey: 1, epoch: 1, onModified: (st) => seen.push(st) };
+    const owner = testOwner((st) => seen.push(st));
     s.session = owner;
     const u = s.obj as { age: number; name: string };
     u.age = 31;
@@ -98,7 +111,7 @@ describe('instance state', () => {
     expect(u.name).toBe('Ann');
     expect(() => u.age).toThrow(DetachedInstanceError);
     expect(() => u.age).toThrow(/await session\.refresh\(obj\)/);
-    s.session = { hashKey: 1, epoch: 1, onModified: () => {} };
+    s.session = testOwner();
     expect(() => u.age).toThrow(InvalidRequestError);
     expect(() => u.age).toThrow(
       /Attribute 'age' of <User at 0x[0-9a-f]+> is expired.*expireOnCommit: false/,
@@ -126,7 +139,7 @@ describe('instance state', () => {
     const u = new User({ name: 'Ann' });
     const s = stateOf(u)!;
     expect([s.transient, s.pending, s.persistent, s.detached]).toEqual([true, false, false, false]);
-    s.session = { hashKey: 1, epoch: 1, onModified: () => {} };
+    s.session = testOwner();
     expect(s.pending).toBe(true);
     s.key = 1;
     expect(s.persistent).toBe(true);
@@ -139,5 +152,33 @@ describe('instance state', () => {
 
   it('describes instances like SQLAlchemy does', () => {
     expect(loaded(mapper, [1, 'a', 1]).describe()).toMatch(/^<User at 0x[0-9a-f]+>$/);
+  });
+
+  it('is detached when its owner starts a new epoch, without being visited', () => {
+    const s = loaded(mapper, [1, 'Ann', 30]);
+    const owner = testOwner();
+    s.session = owner;
+    expect(s.session).toBe(owner);
+    owner._token = { owner };
+    expect(s.session).toBeUndefined();
+    expect(s.detached).toBe(true);
+  });
+
+  it('keeps its pending slot and its flags apart in the one field that holds both', () => {
+    const s = loaded(mapper, [1, 'Ann', 30]);
+    expect(s.pendingSlot).toBe(-1);
+    s.pendingSlot = 2 ** 28 - 2;
+    s.modified = true;
+    s.deleted = true;
+    expect(s.pendingSlot).toBe(2 ** 28 - 2);
+    s.pendingSlot = 5;
+    expect([s.modified, s.deleted, s.wasDeleted]).toEqual([true, true, false]);
+    s.modified = false;
+    s.wasDeleted = true;
+    expect(s.pendingSlot).toBe(5);
+    expect([s.modified, s.deleted, s.wasDeleted]).toEqual([false, true, true]);
+    s.pendingSlot = -1;
+    expect(s.pendingSlot).toBe(-1);
+    expect(s.wasDeleted).toBe(true);
   });
 });

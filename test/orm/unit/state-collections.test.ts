@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { stateOf, type InstanceState } from '../../../src/orm/state/instance-state.js';
+import { InvalidRequestError } from '../../../src/errors.js';
+import {
+  MAX_PENDING_SLOTS,
+  stateOf,
+  type InstanceState,
+} from '../../../src/orm/state/instance-state.js';
 import { PendingSet } from '../../../src/orm/state/pending-set.js';
 import { StateRecord } from '../../../src/orm/state/state-record.js';
 import { col, fakeMapped } from './fixtures.js';
@@ -103,6 +108,18 @@ describe('PendingSet', () => {
     }
     expect(seen).toEqual([pool[0], pool[1]]);
     expect([...pending]).toEqual([pool[2]]);
+  });
+
+  it('refuses a state beyond the slots a state can record, saying to flush in batches', () => {
+    const pending = new PendingSet();
+    // A sparse array stands in for the 268 million states it would take to fill the set.
+    (pending as unknown as { items: unknown[] }).items.length = MAX_PENDING_SLOTS;
+    const [s] = states(1);
+    expect(() => pending.add(s!)).toThrow(InvalidRequestError);
+    expect(() => pending.add(s!)).toThrow(
+      /at most 268,435,455 pending objects; flush\(\) in batches/,
+    );
+    expect(s!.pendingSlot).toBe(-1);
   });
 });
 
