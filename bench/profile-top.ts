@@ -6,8 +6,9 @@
  *
  * Several files (the timed runs of one worker) are added up.
  *
- * By default only the project's own code (src/, bench/) and the drivers are listed; `--all`
- * adds Node internals and other packages. The profile's positions are those of the code tsx
+ * By default only the project's own code (src/, bench/), the drivers and native functions
+ * (the drivers' bindings, V8 builtins) are listed; `--all` adds Node internals and other
+ * packages. The profile's positions are those of the code tsx
  * ran (esbuild output, whitespace-minified); for project files they are mapped back to the
  * TypeScript source by transforming it again the same way and reading the source map. Where
  * that fails, the line is the nearest definition of the function's name, marked `~`.
@@ -131,7 +132,9 @@ function definitionLine(path: string, name: string, line: number): number {
 function describeFrame(frame: CallFrame): { name: string; location: string; own: boolean } {
   const name = frame.functionName || '(anonymous)';
   const url = frame.url;
-  if (!url) return { name, location: '(native)', own: false };
+  // Native functions are listed by default: better-sqlite3's `get`/`run` and V8 builtins hold
+  // much of a SQLite workload's time, and hiding them makes the JavaScript look like all of it.
+  if (!url) return { name, location: '(native)', own: true };
   let path = url;
   if (url.startsWith('file://')) path = fileURLToPath(url);
   // Compiled by the runner (bench/results/athanor-js): follow the file's own source map.
