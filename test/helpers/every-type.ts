@@ -38,3 +38,26 @@ export function everyTypeColumns(t: ColumnTypes, varcharLength: number) {
     status: t.enum(['draft', 'published']),
   };
 }
+
+/** A row with every column but the key NULL (each type must store and return NULL). */
+export const EVERY_TYPE_NULLS = Object.freeze({
+  i: null,
+  small: null,
+  big: null,
+  bigNum: null,
+  bigStr: null,
+  r: null,
+  d: null,
+  n: null,
+  txt: null,
+  vc: null,
+  b: null,
+  day: null,
+  ts: null,
+  tz: null,
+  j: null,
+  jb: null,
+  bin: null,
+  u: null,
+  status: null,
+});

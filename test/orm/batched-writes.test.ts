@@ -18,7 +18,7 @@ import { stateOf, type InstanceState } from '../../src/orm/state/instance-state.
 import { KEY_RANGE_MIN_ROWS, persist } from '../../src/orm/unit-of-work/persister.js';
 import { planFlush } from '../../src/orm/unit-of-work/plan.js';
 import { allDatabases, serverDatabase } from '../helpers/databases.js';
-import { everyTypeColumns } from '../helpers/every-type.js';
+import { EVERY_TYPE_NULLS, everyTypeColumns } from '../helpers/every-type.js';
 import { statementVerb } from './helpers.js';
 
 const metadata = new MetaData();
@@ -72,27 +72,7 @@ const after: Values[] = [
     u: randomUUID(),
     status: 'published',
   },
-  {
-    i: null,
-    small: null,
-    big: null,
-    bigNum: null,
-    bigStr: null,
-    r: null,
-    d: null,
-    n: null,
-    txt: null,
-    vc: null,
-    b: null,
-    day: null,
-    ts: null,
-    tz: null,
-    j: null,
-    jb: null,
-    bin: null,
-    u: null,
-    status: null,
-  },
+  { ...EVERY_TYPE_NULLS },
   {
     i: -2147483648,
     small: 0,

@@ -69,7 +69,6 @@ describe('scopedSession over the real Session', () => {
       'requirePersistent',
       'busy',
       'idleWaiters',
-      'epoch',
       'loaders',
     ]);
     const session = new Session();

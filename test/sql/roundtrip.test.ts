@@ -19,7 +19,7 @@ import {
   type InferInsert,
 } from '../../src/sql/index.js';
 import { allDatabases } from '../helpers/databases.js';
-import { everyTypeColumns } from '../helpers/every-type.js';
+import { EVERY_TYPE_NULLS, everyTypeColumns } from '../helpers/every-type.js';
 
 const metadata = new MetaData();
 const values = metadata.table('sql_rt_values', (t) => everyTypeColumns(t, 255));
@@ -78,27 +78,7 @@ const rows: Row[] = [
     u: '00000000-0000-0000-0000-000000000000',
     status: 'draft',
   },
-  {
-    i: null,
-    small: null,
-    big: null,
-    bigNum: null,
-    bigStr: null,
-    r: null,
-    d: null,
-    n: null,
-    txt: null,
-    vc: null,
-    b: null,
-    day: null,
-    ts: null,
-    tz: null,
-    j: null,
-    jb: null,
-    bin: null,
-    u: null,
-    status: null,
-  },
+  { ...EVERY_TYPE_NULLS },
   {
     txt: 'x'.repeat(60_000),
     j: 42,

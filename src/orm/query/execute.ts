@@ -176,15 +176,16 @@ export function populateExisting(stmt: unknown, options: OrmExecuteOptions): boo
   return fromStmt === true;
 }
 
-/** Loaders for the entity slots of a plan. */
+/** Loaders for the entity slots of a plan (`streaming`: see `EntityLoader.releaseChunk`). */
 export function loadersFor(
   session: Session,
   plan: OrmPlan,
   populate: boolean,
+  streaming = false,
 ): (EntityLoader | undefined)[] {
   return plan.slots.map((slot) =>
     slot.entity
-      ? new EntityLoader(session, slot.mapper, slot.positions, plan.width, populate)
+      ? new EntityLoader(session, slot.mapper, slot.positions, plan.width, populate, streaming)
       : undefined,
   );
 }
@@ -261,7 +262,9 @@ export async function* streamChunks(
     session._exit();
   }
   const loaders =
-    plan === undefined ? undefined : streamLoaders(session, plan, populateExisting(stmt, options));
+    plan === undefined
+      ? undefined
+      : loadersFor(session, plan, populateExisting(stmt, options), true);
   try {
     for (let chunk = 0; ; chunk++) {
       if (loaders !== undefined && chunk > 0) {
@@ -400,16 +403,4 @@ export class ChunkItems<T> implements AsyncGenerator<T, void, undefined> {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.return(undefined);
   }
-}
-
-function streamLoaders(
-  session: Session,
-  plan: OrmPlan,
-  populate: boolean,
-): (EntityLoader | undefined)[] {
-  return plan.slots.map((slot) =>
-    slot.entity
-      ? new EntityLoader(session, slot.mapper, slot.positions, plan.width, populate, true)
-      : undefined,
-  );
 }

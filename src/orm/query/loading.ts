@@ -15,6 +15,7 @@ import { dispatchSync } from '../events.js';
 import type { IdentityBucket } from '../identity-map.js';
 import type { Mapper } from '../mapping/mapper.js';
 import { InstanceState, STATE } from '../state/instance-state.js';
+import type { OwnerToken } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import type { Session } from '../session/session.js';
 
@@ -50,8 +51,8 @@ export class EntityLoader {
   private readonly pkPositions: readonly number[];
   /** Whether `loadedAsPersistent` listeners existed when the loader was made. */
   readonly firesLoaded: boolean;
-  /** The session epoch the loader was made in. */
-  readonly epoch: number;
+  /** The session's epoch token when the loader was made (see `OwnerToken`). */
+  readonly token: OwnerToken;
   /**
    * Streaming only: the objects this loader put in the identity map for the current chunk,
    * released from it by {@link EntityLoader.releaseChunk} when the next chunk is loaded.
@@ -76,7 +77,7 @@ export class EntityLoader {
     this.whole = rowWidth === positions.length && positions.every((p, i) => p === i);
     this.pkPositions = mapper.pk.map((i) => positions[i]!);
     this.firesLoaded = session.events.has('loadedAsPersistent');
-    this.epoch = session.epoch;
+    this.token = session._token;
     this.chunk = streaming ? [] : undefined;
   }
 
@@ -95,7 +96,7 @@ export class EntityLoader {
     const chunk = this.chunk;
     if (chunk === undefined || chunk.length === 0) return;
     const session = this.session;
-    if (this.epoch === session.epoch) {
+    if (this.token === session._token) {
       const bucket = this.bucket;
       const deleted = session._deleted;
       for (let i = 0; i < chunk.length; i++) {
@@ -109,7 +110,7 @@ export class EntityLoader {
 
   /** The object for one row, or null when the row has no identity (outer join). */
   load(row: unknown[]): object | null {
-    if (this.epoch !== this.session.epoch) this.invalidMap();
+    if (this.token !== this.session._token) this.invalidMap();
     const pk = this.pkPositions;
     let key;
     if (pk.length === 1) {

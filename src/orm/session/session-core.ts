@@ -63,11 +63,10 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
   /** @internal true after close() with closeResetsOnly: false */
   _closed = false;
   /**
-   * @internal Bumped when every instance is detached at once (close, expungeAll): states
-   * attached in an earlier epoch count as detached, and streams opened before refuse to load.
+   * @internal The {@link OwnerToken} of the current epoch, replaced when every instance is
+   * detached at once (close, expungeAll): states attached in an earlier epoch count as
+   * detached, and loaders (streams included) made before refuse to load.
    */
-  epoch = 1;
-  /** @internal The {@link OwnerToken} of the current epoch, replaced with it. */
   _token: OwnerToken = { owner: this };
   readonly #guard = new BusyGuard();
   readonly #loaders = new Map<Mapper, EntityLoader>();
@@ -456,7 +455,7 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
   }
 
   /**
-   * @internal A whole-row loader of `mapper` for `get()`/`refresh()`, kept per epoch so that
+   * @internal A whole-row loader of `mapper` for `get()`/`refresh()`, kept per epoch (token) so that
    * a lookup allocates nothing but the loaded object.
    */
   _loaderFor(mapper: Mapper, populate: boolean): EntityLoader {
@@ -465,7 +464,7 @@ export abstract class SessionCore implements StateOwner, TransactionOwner {
     let loader = this.#loaders.get(mapper);
     if (
       loader === undefined ||
-      loader.epoch !== this.epoch ||
+      loader.token !== this._token ||
       loader.firesLoaded !== this.events.has('loadedAsPersistent')
     ) {
       loader = new EntityLoader(this.self, mapper, mapper.allPositions, mapper.keys.length, false);

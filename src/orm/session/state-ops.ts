@@ -99,7 +99,7 @@ export function detach(session: Session, state: InstanceState): void {
 
 /**
  * `expungeAll()` / `close()`: detaches every instance, keeping their values. Instances are not
- * visited one by one: bumping the session's epoch detaches every state attached before it
+ * visited one by one: replacing the session's epoch token detaches every state attached before it
  * (see `InstanceState.session`), so the cost does not grow with the identity map. Only
  * instances whose DELETE was flushed are visited (they become "was deleted"), and every
  * instance when lifecycle listeners need the events.
@@ -121,7 +121,6 @@ export function detachAll(session: Session): void {
     t.deleted.clear();
     t.dirty.clear();
   }
-  session.epoch++;
   session._token = { owner: session };
   session.identityMap.clear();
   session._new.clear();
