@@ -17,7 +17,14 @@
  */
 import type { IdentityKey } from './mapping/identity-key.js';
 import type { Mapper } from './mapping/mapper.js';
-import type { InstanceState } from './state/instance-state.js';
+import {
+  InstanceState,
+  STATE,
+  VALUES,
+  expireValues,
+  stateOfMapped,
+  type Stateful,
+} from './state/instance-state.js';
 
 /**
  * Entries per bucket held strongly; past it the bucket switches to weak entries for good
@@ -32,7 +39,7 @@ export const STRONG_ENTRIES = 16_384;
  */
 const MIN_SWEEP = 32_768;
 
-type Entry = InstanceState | WeakRef<InstanceState>;
+type Entry = Stateful | WeakRef<Stateful>;
 type Page = (Entry | undefined)[];
 
 /** Keys per page of the integer-keyed entries. */
@@ -54,7 +61,8 @@ const SPARE_PAGES = 4;
 const MIN_PAGED = 64;
 
 /**
- * The identity map entries of one mapped class.
+ * The identity map entries of one mapped class: the objects themselves (a loaded object that
+ * nothing has touched has no state yet, see `LoadMark`).
  *
  * Keys that are small non-negative integers (serial primary keys, the common case) are stored
  * in pages of a two-level array, indexed by the key itself: a `Map` of 10,000 entries costs
@@ -82,13 +90,16 @@ export class IdentityBucket {
   weak = false;
   private sweepAt = MIN_SWEEP;
 
+  /** @param pk the attribute indexes of the class's primary key (kept by `expireAll`) */
+  constructor(private readonly pk: readonly number[]) {}
+
   /** Number of entries, counting ones whose objects may already have been collected. */
   get size(): number {
     return this.paged + this.others.size;
   }
 
-  /** The live state with this key, if any. */
-  get(key: IdentityKey): InstanceState | undefined {
+  /** The live object with this key, if any. */
+  get(key: IdentityKey): Stateful | undefined {
     let entry: Entry | undefined;
     if (isPageable(key) && key >>> PAGE_BITS < this.pageLimit) {
       const page = this.pages[key >>> PAGE_BITS];
@@ -96,16 +107,16 @@ export class IdentityBucket {
     } else {
       entry = this.others.get(key);
     }
-    if (entry === undefined || !this.weak) return entry as InstanceState | undefined;
-    const state = (entry as WeakRef<InstanceState>).deref();
-    if (state === undefined) this.remove(key);
-    return state;
+    if (entry === undefined || !this.weak) return entry as Stateful | undefined;
+    const obj = (entry as WeakRef<Stateful>).deref();
+    if (obj === undefined) this.remove(key);
+    return obj;
   }
 
-  /** Stores a state under its key (replacing any previous entry). */
-  set(key: IdentityKey, state: InstanceState): void {
+  /** Stores an object under its key (replacing any previous entry). */
+  set(key: IdentityKey, obj: Stateful): void {
     const weak = this.weak;
-    const entry = weak ? new WeakRef(state) : state;
+    const entry = weak ? new WeakRef(obj) : obj;
     if (isPageable(key) && (key >>> PAGE_BITS < this.pageLimit || this.raiseLimitFor(key))) {
       const index = key >>> PAGE_BITS;
       const page = this.pages[index] ?? this.newPage(index);
@@ -124,12 +135,12 @@ export class IdentityBucket {
     }
   }
 
-  /** Removes the entry for `key` if it still names `state` (or names a collected object). */
-  delete(key: IdentityKey, state: InstanceState): void {
+  /** Removes the entry for `key` if it still names `obj` (or names a collected object). */
+  delete(key: IdentityKey, obj: object): void {
     const entry = this.entry(key);
     if (entry === undefined) return;
-    const current = this.weak ? (entry as WeakRef<InstanceState>).deref() : entry;
-    if (current === state || current === undefined) this.remove(key);
+    const current = this.weak ? (entry as WeakRef<Stateful>).deref() : entry;
+    if (current === obj || current === undefined) this.remove(key);
   }
 
   /** Drops entries whose objects were collected. */
@@ -138,19 +149,25 @@ export class IdentityBucket {
     this.sweepAt = Math.max(MIN_SWEEP, this.size * 2);
   }
 
-  /** The live states, as an array (callers may change the bucket while they walk it). */
+  /**
+   * The states of the live objects, as an array (callers may change the bucket while they
+   * walk it). Makes the state of every object that has none yet: for the rare walks only.
+   */
   states(): InstanceState[] {
     const out: InstanceState[] = [];
-    this.forEachEntry((state) => {
-      out.push(state);
+    this.forEachEntry((obj) => {
+      out.push(stateOfMapped(obj));
     });
     return out;
   }
 
-  /** Expires every live state. */
+  /** Expires every live object (an object without a state stays without one). */
   expireAll(): void {
-    this.forEachEntry((state) => {
-      state.expireAll();
+    const pk = this.pk;
+    this.forEachEntry((obj) => {
+      const state = obj[STATE];
+      if (state instanceof InstanceState) state.expireAll();
+      else expireValues(pk, obj[VALUES]);
     });
   }
 
@@ -177,10 +194,10 @@ export class IdentityBucket {
   }
 
   /**
-   * Calls `visit` with every live state; in a weak bucket, deletes the entries of collected
+   * Calls `visit` with every live object; in a weak bucket, deletes the entries of collected
    * objects on the way. Entries `visit` adds may or may not be visited.
    */
-  private forEachEntry(visit: (state: InstanceState) => void): void {
+  private forEachEntry(visit: (obj: Stateful) => void): void {
     const weak = this.weak;
     const pages = this.pages;
     const low = this.lowKey;
@@ -193,8 +210,8 @@ export class IdentityBucket {
       for (let slot = p === low >>> PAGE_BITS ? low & PAGE_MASK : 0; slot < end; slot++) {
         const entry = page[slot];
         if (entry === undefined) continue;
-        const state = weak ? (entry as WeakRef<InstanceState>).deref() : (entry as InstanceState);
-        if (state !== undefined) visit(state);
+        const obj = weak ? (entry as WeakRef<Stateful>).deref() : (entry as Stateful);
+        if (obj !== undefined) visit(obj);
         else if (page[slot] === entry) {
           page[slot] = undefined;
           this.paged--;
@@ -203,8 +220,8 @@ export class IdentityBucket {
     }
     const others = this.others;
     for (const [key, entry] of others) {
-      const state = weak ? (entry as WeakRef<InstanceState>).deref() : (entry as InstanceState);
-      if (state !== undefined) visit(state);
+      const obj = weak ? (entry as WeakRef<Stateful>).deref() : (entry as Stateful);
+      if (obj !== undefined) visit(obj);
       else others.delete(key);
     }
   }
@@ -248,12 +265,12 @@ export class IdentityBucket {
     for (const page of this.pages) {
       if (page === undefined) continue;
       for (let slot = 0; slot < PAGE_SIZE; slot++) {
-        const state = page[slot];
-        if (state !== undefined) page[slot] = new WeakRef(state as InstanceState);
+        const obj = page[slot];
+        if (obj !== undefined) page[slot] = new WeakRef(obj as Stateful);
       }
     }
     const others = this.others;
-    for (const [key, state] of others) others.set(key, new WeakRef(state as InstanceState));
+    for (const [key, obj] of others) others.set(key, new WeakRef(obj as Stateful));
     this.weak = true;
     this.sweepAt = Math.max(MIN_SWEEP, this.size * 2);
   }
@@ -272,30 +289,36 @@ export class IdentityMap {
   bucket(mapper: Mapper): IdentityBucket {
     let bucket = this.buckets.get(mapper);
     if (bucket === undefined) {
-      bucket = new IdentityBucket();
+      bucket = new IdentityBucket(mapper.pk);
       this.buckets.set(mapper, bucket);
     }
     return bucket;
   }
 
-  /** The live state of `mapper` with `key`, if any. */
-  get(mapper: Mapper, key: IdentityKey): InstanceState | undefined {
+  /** The live object of `mapper` with `key`, if any (its state is not made). */
+  object(mapper: Mapper, key: IdentityKey): Stateful | undefined {
     return this.buckets.get(mapper)?.get(key);
   }
 
-  /** Stores a state that has a key. */
+  /** The state of the live object of `mapper` with `key`, if any. */
+  get(mapper: Mapper, key: IdentityKey): InstanceState | undefined {
+    const obj = this.buckets.get(mapper)?.get(key);
+    return obj === undefined ? undefined : stateOfMapped(obj);
+  }
+
+  /** Stores the object of a state that has a key. */
   add(state: InstanceState): void {
-    this.bucket(state.mapper).set(state.key!, state);
+    this.bucket(state.mapper).set(state.key!, state.obj as Stateful);
   }
 
-  /** Removes a state, if it is the one stored under its key. */
+  /** Removes a state's object, if it is the one stored under its key. */
   remove(state: InstanceState): void {
-    if (state.key !== undefined) this.buckets.get(state.mapper)?.delete(state.key, state);
+    if (state.key !== undefined) this.buckets.get(state.mapper)?.delete(state.key, state.obj);
   }
 
-  /** True when the state is the one stored under its key. */
+  /** True when the state's object is the one stored under its key. */
   contains(state: InstanceState): boolean {
-    return state.key !== undefined && this.get(state.mapper, state.key) === state;
+    return state.key !== undefined && this.object(state.mapper, state.key) === state.obj;
   }
 
   /** Expires every live state (commit, rollback). */

@@ -10,7 +10,13 @@ import type { ValueOf } from '../../sql/expressions/expression.js';
 import type { AnyColumn } from '../../sql/schema/column.js';
 import type { AnyTable } from '../../sql/schema/table.js';
 import { installAttributes } from '../state/attributes.js';
-import { InstanceState, STATE } from '../state/instance-state.js';
+import {
+  InstanceState,
+  STATE,
+  VALUES,
+  stateOfMapped,
+  type Stateful,
+} from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import type { ColumnInfo, Mapper } from './mapper.js';
 import { MODEL_CONFIG, mapperOfClass, type ModelConfig } from './registry.js';
@@ -146,9 +152,8 @@ export function Model<TTable extends AnyTable>(
     }
 
     toJSON(): Record<string, unknown> {
-      const state = (this as unknown as { [STATE]: InstanceState })[STATE];
       const out: Record<string, unknown> = {};
-      state.values.forEach((v, i) => {
+      (this as unknown as Stateful)[VALUES].forEach((v, i) => {
         if (v !== EXPIRED) out[keys[i]!] = v;
       });
       return out;
@@ -163,7 +168,7 @@ export function Model<TTable extends AnyTable>(
       options: object,
       inspect: (v: unknown, o: object) => string,
     ) {
-      const state = (this as unknown as { [STATE]: InstanceState })[STATE];
+      const state = stateOfMapped(this as unknown as Stateful);
       const parts = state.values.map(
         (v, i) => `${keys[i]!}: ${v === EXPIRED ? '<expired>' : inspect(v, options)}`,
       );

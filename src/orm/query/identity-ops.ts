@@ -5,7 +5,7 @@
 import { InvalidRequestError, StaleDataError } from '../../errors.js';
 import type { Mapper } from '../mapping/mapper.js';
 import { requireState } from '../mapping/registry.js';
-import { InstanceState, STATE } from '../state/instance-state.js';
+import { InstanceState, STATE, stateOfMapped, type Stateful } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import { valuesEqual } from '../state/values.js';
 import type { Session } from '../session/session.js';
@@ -225,7 +225,7 @@ export async function mergeObject(
     }
     if (target === undefined && load) {
       const loaded = await loadByIdentity(session, mapper, pkValues, undefined, false);
-      if (loaded !== null) target = (loaded as { [STATE]: InstanceState })[STATE];
+      if (loaded !== null) target = stateOfMapped(loaded as Stateful);
     }
     if (target === undefined && !load) {
       const fresh = newInstance(mapper, source.values.slice());
@@ -246,7 +246,7 @@ export async function mergeObject(
 }
 
 function newInstance(mapper: Mapper, values: unknown[]): InstanceState {
-  const obj = Object.create(mapper.prototype) as { [STATE]: InstanceState };
+  const obj = Object.create(mapper.prototype) as Stateful;
   const state = new InstanceState(mapper, obj, values);
   obj[STATE] = state;
   return state;

@@ -1,10 +1,10 @@
 /**
  * Row loading: positional rows from the driver become mapped objects through the identity
  * map. This is the ORM's hottest path, so it allocates as little as it can: a new object is
- * an empty shell with the class's prototype (the user's constructor does not run, as in
- * SQLAlchemy) plus one state object, and when the row holds exactly the entity's columns in
- * order, the row array itself becomes the object's value array. No closures or try/catch per
- * row.
+ * a shell with the class's prototype (the user's constructor does not run, as in SQLAlchemy)
+ * holding its values and the load's shared {@link LoadMark} — its state is made only when
+ * something needs it — and when the row holds exactly the entity's columns in order, the row
+ * array itself becomes the object's value array. No closures or try/catch per row.
  *
  * An object already in the identity map keeps its in-memory state (loaded and changed values
  * win, as in SQLAlchemy); expired attributes are filled from the row; `populateExisting`
@@ -14,27 +14,33 @@ import { InvalidRequestError } from '../../errors.js';
 import { dispatchSync } from '../events.js';
 import type { IdentityBucket } from '../identity-map.js';
 import type { Mapper } from '../mapping/mapper.js';
-import { InstanceState, STATE } from '../state/instance-state.js';
-import type { OwnerToken } from '../state/instance-state.js';
+import {
+  InstanceState,
+  LoadMark,
+  STATE,
+  VALUES,
+  loadExpiredValues,
+} from '../state/instance-state.js';
+import type { OwnerToken, Stateful } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import type { Session } from '../session/session.js';
 
-type Loaded = { [STATE]: InstanceState | undefined };
-type Shell = new () => Loaded;
+type Shell = new (values: unknown[], mark: LoadMark) => Stateful;
 
 /** One shell constructor per mapped prototype. */
 const shells = new WeakMap<object, Shell>();
 
 /**
- * A constructor of empty objects with `proto` as their prototype and room for exactly the
- * state slot: V8 sizes such objects to the one property they get, where `Object.create()`
+ * A constructor of objects with `proto` as their prototype and room for exactly the values and
+ * state slots: V8 sizes such objects to the properties they get, where `Object.create()`
  * reserves four, so every loaded object is smaller and quicker to make.
  */
 function shellOf(proto: object): Shell {
   let shell = shells.get(proto);
   if (shell === undefined) {
-    const make = function (this: Loaded): void {
-      this[STATE] = undefined;
+    const make = function (this: Stateful, values: unknown[], mark: LoadMark): void {
+      this[VALUES] = values;
+      this[STATE] = mark;
     };
     make.prototype = proto;
     shell = make as unknown as Shell;
@@ -53,11 +59,13 @@ export class EntityLoader {
   readonly firesLoaded: boolean;
   /** The session's epoch token when the loader was made (see `OwnerToken`). */
   readonly token: OwnerToken;
+  /** What the objects this loader makes hold until they need a state. */
+  private readonly mark: LoadMark;
   /**
    * Streaming only: the objects this loader put in the identity map for the current chunk,
    * released from it by {@link EntityLoader.releaseChunk} when the next chunk is loaded.
    */
-  private readonly chunk: InstanceState[] | undefined;
+  private readonly chunk: Stateful[] | undefined;
 
   /**
    * @param positions where each attribute of the mapper sits in the row (attribute order)
@@ -78,6 +86,7 @@ export class EntityLoader {
     this.pkPositions = mapper.pk.map((i) => positions[i]!);
     this.firesLoaded = session.events.has('loadedAsPersistent');
     this.token = session._token;
+    this.mark = new LoadMark(mapper, this.token);
     this.chunk = streaming ? [] : undefined;
   }
 
@@ -99,10 +108,16 @@ export class EntityLoader {
     if (this.token === session._token) {
       const bucket = this.bucket;
       const deleted = session._deleted;
+      const keyOf = this.mapper.identityKeyOf;
       for (let i = 0; i < chunk.length; i++) {
-        const s = chunk[i]!;
+        const obj = chunk[i]!;
+        const s = obj[STATE];
+        if (!(s instanceof InstanceState)) {
+          bucket.delete(keyOf(obj[VALUES]), obj);
+          continue;
+        }
         if (s.modified || s.deleted || s.session !== session || deleted.has(s)) continue;
-        bucket.delete(s.key!, s);
+        bucket.delete(s.key!, obj);
       }
     }
     chunk.length = 0;
@@ -124,20 +139,21 @@ export class EntityLoader {
     const existing = this.bucket.get(key);
     if (existing !== undefined) {
       if (this.populateExisting) {
-        existing.load(this.whole ? row : this.values(row));
-        this.session._dirty.delete(existing);
-      } else if (existing.values.includes(EXPIRED)) {
-        existing.loadExpired(this.whole ? row : this.values(row));
+        const s = existing[STATE];
+        if (s instanceof InstanceState) {
+          s.load(this.whole ? row : this.values(row));
+          this.session._dirty.delete(s);
+        } else {
+          existing[VALUES] = this.whole ? row : this.values(row);
+        }
+      } else if (existing[VALUES].includes(EXPIRED)) {
+        loadExpiredValues(existing[VALUES], this.whole ? row : this.values(row));
       }
-      return existing.obj;
+      return existing;
     }
-    const obj = new this.Shell();
-    const state = new InstanceState(this.mapper, obj, this.whole ? row : this.values(row));
-    state.key = key;
-    state.session = this.session;
-    obj[STATE] = state;
-    this.bucket.set(key, state);
-    if (this.chunk !== undefined) this.chunk.push(state);
+    const obj = new this.Shell(this.whole ? row : this.values(row), this.mark);
+    this.bucket.set(key, obj);
+    if (this.chunk !== undefined) this.chunk.push(obj);
     if (this.firesLoaded)
       dispatchSync(this.session.events, 'loadedAsPersistent', this.session, obj);
     return obj;

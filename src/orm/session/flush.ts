@@ -8,7 +8,7 @@ import { dispatch, dispatchSync, type FlushContext } from '../events.js';
 import { isNullKeyPart, type IdentityKey } from '../mapping/identity-key.js';
 import type { IdentityBucket } from '../identity-map.js';
 import type { Mapper } from '../mapping/mapper.js';
-import type { InstanceState } from '../state/instance-state.js';
+import type { InstanceState, Stateful } from '../state/instance-state.js';
 import { persist } from '../unit-of-work/persister.js';
 import { planFlush } from '../unit-of-work/plan.js';
 import type { Session } from './session.js';
@@ -159,7 +159,7 @@ function finalize(
       mapper = s.mapper;
       bucket = map.bucket(mapper);
     }
-    bucket!.set(key, s);
+    bucket!.set(key, s.obj as Stateful);
   }
   // `inserted` is this flush's own array: the transaction keeps it as it is.
   t.new.addBatch(inserted);

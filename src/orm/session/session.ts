@@ -24,7 +24,7 @@ import {
 import { Query, type QueryEntity, type QueryResultOf } from '../query/query.js';
 import { identityFromArgument } from '../mapping/mapper.js';
 import { requireMapper } from '../mapping/registry.js';
-import { stateOf } from '../state/instance-state.js';
+import { VALUES, stateOf, stateOfMapped } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import { SessionCore } from './session-core.js';
 import * as tx from './transactions.js';
@@ -183,14 +183,15 @@ export class Session extends SessionCore {
         mapper.pk.length === 1 && (typeof ident === 'number' || typeof ident === 'string');
       const values = simple ? undefined : identityFromArgument(mapper, ident);
       const key = values === undefined ? (ident as number | string) : mapper.keyOfIdentity(values);
-      const state = this.identityMap.get(mapper, key);
+      const obj = this.identityMap.object(mapper, key);
       const populate = options?.populateExisting === true;
-      if (state !== undefined && !populate && !state.values.includes(EXPIRED)) {
-        return Promise.resolve(state.obj as InstanceType<C>);
+      if (obj !== undefined && !populate && !obj[VALUES].includes(EXPIRED)) {
+        return Promise.resolve(obj as InstanceType<C>);
       }
       this._enter('get()');
       try {
         tx.checkUsable(this);
+        const state = obj === undefined ? undefined : stateOfMapped(obj);
         found = loadByIdentity(this, mapper, values ?? [ident], state, populate);
       } catch (err) {
         this._exit();

@@ -43,8 +43,8 @@ export function attach(session: Session, state: InstanceState): void {
     return;
   }
   session._beforeStateChange();
-  const existing = session.identityMap.get(state.mapper, state.key);
-  if (existing !== undefined && existing !== state) {
+  const existing = session.identityMap.object(state.mapper, state.key);
+  if (existing !== undefined && existing !== state.obj) {
     throw new InvalidRequestError(
       `Can't attach instance ${state.describe()}; another instance with key ${describeKey(state)} is already present in this session.`,
     );
@@ -172,8 +172,7 @@ export function restoreSnapshot(
     if (s.session !== session) continue;
     const wasFlushed = s.deleted;
     s.deleted = false;
-    const existing = session.identityMap.get(s.mapper, s.key!);
-    if (existing === undefined) session.identityMap.add(s);
+    if (session.identityMap.object(s.mapper, s.key!) === undefined) session.identityMap.add(s);
     toExpire.add(s);
     if (wasFlushed && events.has('deletedToPersistent')) {
       dispatchSync(events, 'deletedToPersistent', session, s.obj);

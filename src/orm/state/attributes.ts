@@ -5,22 +5,20 @@
  */
 import { DetachedInstanceError, InvalidRequestError } from '../../errors.js';
 import { EXPIRED } from './sentinels.js';
-import { STATE, type InstanceState } from './instance-state.js';
-
-interface Stateful {
-  [STATE]: InstanceState;
-}
+import { InstanceState, STATE, VALUES, stateOfMapped, type Stateful } from './instance-state.js';
 
 /** Defines one accessor property per attribute key on `proto`. */
 export function installAttributes(proto: object, keys: readonly string[]): void {
   keys.forEach((key, index) => {
     Object.defineProperty(proto, key, {
       get(this: Stateful): unknown {
-        const value = this[STATE].values[index];
-        return value === EXPIRED ? expiredAttribute(this[STATE], key) : value;
+        // The values live on the object: reading an attribute never needs its state.
+        const value = this[VALUES][index];
+        return value === EXPIRED ? expiredAttribute(stateOfMapped(this), key) : value;
       },
       set(this: Stateful, value: unknown) {
-        this[STATE].setValue(index, value);
+        const state = this[STATE];
+        (state instanceof InstanceState ? state : stateOfMapped(this)).setValue(index, value);
       },
       enumerable: true,
       configurable: true,

@@ -1,9 +1,12 @@
 /**
- * Per-instance ORM state. Each mapped instance holds exactly one of these (under the
- * {@link STATE} symbol): its current values in one array indexed by attribute, the old values of
- * attributes assigned since the last load or flush (allocated only on the first assignment, so an
- * unchanged object costs nothing to track), its identity key once it has one, and the session
- * it belongs to.
+ * Per-instance ORM state. Every mapped instance holds its current values in one array indexed
+ * by attribute (under the {@link VALUES} symbol) and, under {@link STATE}, either its
+ * {@link InstanceState} — the old values of attributes assigned since the last load or flush
+ * (allocated only on the first assignment, so an unchanged object costs nothing to track), its
+ * identity key once it has one, and the session it belongs to — or, for an object a query
+ * loaded and nothing has touched since, the {@link LoadMark} shared by every object of that
+ * load. The state of such an object is made from the mark on first need ({@link stateOf}):
+ * a load of 10,000 rows that the application only reads makes no state at all.
  *
  * States (SQLAlchemy's): transient (no key, no session), pending (no key, in a session),
  * persistent (key, in a session), deleted (key, DELETE flushed in the session's transaction),
@@ -14,8 +17,16 @@ import type { IdentityKey } from '../mapping/identity-key.js';
 import { EXPIRED, NO_VALUE } from './sentinels.js';
 import { valuesEqual } from './values.js';
 
-/** Where every mapped instance keeps its {@link InstanceState}. */
+/** Where every mapped instance keeps its {@link InstanceState} (or {@link LoadMark}). */
 export const STATE: unique symbol = Symbol('athanor.state');
+/** Where every mapped instance keeps its current values, by attribute index. */
+export const VALUES: unique symbol = Symbol('athanor.values');
+
+/** The two slots every mapped instance has. */
+export interface Stateful {
+  [VALUES]: unknown[];
+  [STATE]: InstanceState | LoadMark;
+}
 
 /**
  * A session for one of its epochs. The session replaces its token when it detaches
@@ -59,10 +70,21 @@ const SLOT_SHIFT = 3;
 /** The most pending objects one session can hold (the slot must fit in a small integer). */
 export const MAX_PENDING_SLOTS = 2 ** 28 - 1;
 
+/**
+ * What a loaded object holds instead of its state until something needs the state: the
+ * mapper and the session's epoch token, shared by every object of one load. Such an object is
+ * persistent (detached once the token is stale), clean, not deleted, and its identity key is
+ * its primary-key values. Loading 10,000 rows makes one mark, not 10,000 states.
+ */
+export class LoadMark {
+  constructor(
+    readonly mapper: Mapper,
+    readonly token: OwnerToken,
+  ) {}
+}
+
 /** The ORM bookkeeping of one mapped instance. */
 export class InstanceState {
-  /** Current values by attribute index ({@link EXPIRED} where unloaded). */
-  values: unknown[];
   /** Old values of assigned attributes ({@link NO_VALUE} where unassigned), or undefined. */
   committed: unknown[] | undefined = undefined;
   /** Identity-map key; set once the row exists in the database. */
@@ -74,12 +96,26 @@ export class InstanceState {
    */
   private flags = 0;
 
+  /**
+   * Makes the state of `obj` with these values (stored on the object, under {@link VALUES});
+   * the caller stores the state under {@link STATE}.
+   */
   constructor(
     readonly mapper: Mapper,
     readonly obj: object,
     values: unknown[],
+    owner?: OwnerToken,
   ) {
-    this.values = values;
+    (obj as Stateful)[VALUES] = values;
+    this.owner = owner;
+  }
+
+  /** Current values by attribute index ({@link EXPIRED} where unloaded); kept on the object. */
+  get values(): unknown[] {
+    return (this.obj as Stateful)[VALUES];
+  }
+  set values(values: unknown[]) {
+    (this.obj as Stateful)[VALUES] = values;
   }
 
   /** @internal Where the session's pending set holds this state (see `PendingSet`), or -1. */
@@ -190,20 +226,16 @@ export class InstanceState {
    * database row it names is what the next load reads).
    */
   expireAll(): void {
-    const pk = this.mapper.pk;
-    const values = this.values;
-    if (pk.length === 1) {
-      // A plain loop: cheaper than fill() on the short arrays of one row (commit expires
-      // every object of the session).
-      const p = pk[0]!;
-      const old = this.committed?.[p];
-      if (old !== undefined && old !== NO_VALUE) values[p] = old;
-      for (let i = 0; i < values.length; i++) if (i !== p) values[i] = EXPIRED;
-    } else {
-      const ids = this.identityValues();
-      values.fill(EXPIRED);
-      for (let j = 0; j < pk.length; j++) values[pk[j]!] = ids[j];
+    const committed = this.committed;
+    if (committed !== undefined) {
+      // The key's values as the database has them, before the attributes are expired.
+      const values = this.values;
+      for (const p of this.mapper.pk) {
+        const old = committed[p];
+        if (old !== undefined && old !== NO_VALUE) values[p] = old;
+      }
     }
+    expireValues(this.mapper.pk, this.values);
     this.committed = undefined;
     this.flags &= ~MODIFIED;
   }
@@ -228,8 +260,7 @@ export class InstanceState {
 
   /** Loads only the expired attributes from a fresh row (keeps unexpired in-memory values). */
   loadExpired(row: readonly unknown[]): void {
-    const values = this.values;
-    for (let i = 0; i < values.length; i++) if (values[i] === EXPIRED) values[i] = row[i];
+    loadExpiredValues(this.values, row);
   }
 
   /** True when any attribute is expired. */
@@ -324,8 +355,43 @@ function history(
   return { added, unchanged, deleted, hasChanges: added.length > 0 || deleted.length > 0 };
 }
 
+/**
+ * Marks every attribute but the primary key unloaded, in place. A plain loop: cheaper than
+ * fill() on the short arrays of one row (commit expires every object of the session).
+ */
+export function expireValues(pk: readonly number[], values: unknown[]): void {
+  if (pk.length === 1) {
+    const p = pk[0]!;
+    for (let i = 0; i < values.length; i++) if (i !== p) values[i] = EXPIRED;
+    return;
+  }
+  for (let i = 0; i < values.length; i++) if (!pk.includes(i)) values[i] = EXPIRED;
+}
+
+/** Fills the expired slots of `values` from a fresh row. */
+export function loadExpiredValues(values: unknown[], row: readonly unknown[]): void {
+  for (let i = 0; i < values.length; i++) if (values[i] === EXPIRED) values[i] = row[i];
+}
+
+/**
+ * The state of a mapped instance, made from its {@link LoadMark} if it has none yet.
+ * Callers on hot paths test `obj[STATE] instanceof InstanceState` first and call this only
+ * when it is not.
+ */
+export function stateOfMapped(obj: Stateful): InstanceState {
+  const slot = obj[STATE];
+  if (slot instanceof InstanceState) return slot;
+  const values = obj[VALUES];
+  const state = new InstanceState(slot.mapper, obj, values, slot.token);
+  state.key = slot.mapper.identityKeyOf(values);
+  obj[STATE] = state;
+  return state;
+}
+
 /** The state of a mapped instance, or undefined for anything else. */
 export function stateOf(obj: unknown): InstanceState | undefined {
   if (obj === null || typeof obj !== 'object') return undefined;
-  return (obj as { [STATE]?: InstanceState })[STATE];
+  const slot = (obj as { [STATE]?: unknown })[STATE];
+  if (slot instanceof InstanceState) return slot;
+  return slot instanceof LoadMark ? stateOfMapped(obj as Stateful) : undefined;
 }

@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Mapper, type ColumnInfo } from '../../../src/orm/mapping/mapper.js';
 import { installAttributes } from '../../../src/orm/state/attributes.js';
-import { InstanceState, STATE } from '../../../src/orm/state/instance-state.js';
+import { InstanceState, STATE, type Stateful } from '../../../src/orm/state/instance-state.js';
 
 export function col(key: string, options: Partial<ColumnInfo> = {}): ColumnInfo {
   return {
@@ -60,6 +60,11 @@ export function loaded(mapper: Mapper, row: unknown[]): InstanceState {
   state.key = mapper.identityKeyOf(row);
   obj[STATE] = state;
   return state;
+}
+
+/** The object of {@link loaded}: what identity-map buckets hold. */
+export function loadedObject(mapper: Mapper, row: unknown[]): Stateful {
+  return loaded(mapper, row).obj as Stateful;
 }
 
 /** Runs a full garbage collection (WeakRefs are cleared only between jobs). */

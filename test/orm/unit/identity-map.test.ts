@@ -3,7 +3,7 @@ import { IdentityMap, STRONG_ENTRIES } from '../../../src/orm/identity-map.js';
 import { compositeKey, keyPart } from '../../../src/orm/mapping/identity-key.js';
 import { identityFromArgument } from '../../../src/orm/mapping/mapper.js';
 import { InvalidRequestError } from '../../../src/errors.js';
-import { col, collectGarbage, fakeMapped, loaded } from './fixtures.js';
+import { col, collectGarbage, fakeMapped, loaded, loadedObject } from './fixtures.js';
 
 const { mapper } = fakeMapped('User', 'users', [col('id', { primaryKey: true }), col('name')]);
 const { mapper: pair } = fakeMapped('Pair', 'pairs', [
@@ -80,7 +80,7 @@ describe('identity map', () => {
     const map = new IdentityMap();
     const bucket = map.bucket(mapper);
     const total = STRONG_ENTRIES + 3000;
-    for (let i = 0; i < total; i++) bucket.set(i, loaded(mapper, [i, 'x']));
+    for (let i = 0; i < total; i++) bucket.set(i, loadedObject(mapper, [i, 'x']));
     // every entry is alive until the job ends, so the sweep keeps them and raises its threshold
     expect(bucket.weak).toBe(true);
     expect(bucket.size).toBe(total);
@@ -139,12 +139,12 @@ describe('identity map pages (integer keys) and the map for other keys', () => {
   it('moves map entries into pages when the pages grow to cover them, and keeps each key once', () => {
     const bucket = new IdentityMap().bucket(mapper);
     // Far beyond what one entry may reach: stored in the map at first.
-    const far = loaded(mapper, [20_000, 'far']);
+    const far = loadedObject(mapper, [20_000, 'far']);
     bucket.set(20_000, far);
-    for (let i = 0; i < 6000; i++) bucket.set(i, loaded(mapper, [i, 'x']));
+    for (let i = 0; i < 6000; i++) bucket.set(i, loadedObject(mapper, [i, 'x']));
     expect(bucket.get(20_000)).toBe(far);
     expect(bucket.size).toBe(6001);
-    const again = loaded(mapper, [20_000, 'again']);
+    const again = loadedObject(mapper, [20_000, 'again']);
     bucket.set(20_000, again);
     expect(bucket.size).toBe(6001);
     expect(bucket.get(20_000)).toBe(again);
@@ -175,11 +175,11 @@ describe('identity map pages (integer keys) and the map for other keys', () => {
       const key = pick();
       const r = random();
       if (r < 0.6) {
-        const s = loaded(mapper, [key, step]);
+        const s = loadedObject(mapper, [key, step]);
         bucket.set(key, s);
         reference.set(key, s);
       } else if (r < 0.8) {
-        const s = reference.get(key) as ReturnType<typeof loaded> | undefined;
+        const s = reference.get(key) as ReturnType<typeof loadedObject> | undefined;
         if (s !== undefined) bucket.delete(key, s);
         reference.delete(key);
       } else {
@@ -187,7 +187,7 @@ describe('identity map pages (integer keys) and the map for other keys', () => {
       }
     }
     expect(bucket.size).toBe(reference.size);
-    expect(new Set(bucket.states())).toEqual(new Set(reference.values()));
+    expect(new Set(bucket.states().map((st) => st.obj))).toEqual(new Set(reference.values()));
     for (const [key, s] of reference) expect(bucket.get(key as number)).toBe(s);
   });
 
@@ -212,25 +212,25 @@ describe('identity map pages (integer keys) and the map for other keys', () => {
     expect(bucket.states()).toEqual([]);
     // Enough entries first for the bucket to page its integer keys (the walk goes in key order).
     const filler = Array.from({ length: 64 }, (_, i) => 3500 + i);
-    for (const k of filler) bucket.set(k, loaded(mapper, [k, 'f']));
+    for (const k of filler) bucket.set(k, loadedObject(mapper, [k, 'f']));
     const walked = (): unknown[] =>
       bucket
         .states()
         .map((s) => s.key)
         .filter((k) => !filler.includes(k as number));
     const keys = [1023, 5, 1024, 0, 2047, 3000, 2048];
-    const byKey = new Map(keys.map((k) => [k, loaded(mapper, [k, 'x'])]));
+    const byKey = new Map(keys.map((k) => [k, loadedObject(mapper, [k, 'x'])]));
     for (const [k, s] of byKey) {
       bucket.set(k, s);
       // After every insert the walk sees exactly what was stored so far.
       const expected = [...byKey.entries()].filter(([key]) => keys.indexOf(key) <= keys.indexOf(k));
       const states = bucket.states().filter((st) => !filler.includes(st.key as number));
-      expect(new Set(states)).toEqual(new Set(expected.map(([, st]) => st)));
+      expect(new Set(states.map((st) => st.obj))).toEqual(new Set(expected.map(([, st]) => st)));
     }
     bucket.delete(0, byKey.get(0)!);
     bucket.delete(3000, byKey.get(3000)!);
     expect(walked()).toEqual([5, 1023, 1024, 2047, 2048]);
-    const again = loaded(mapper, [3000, 'y']);
+    const again = loadedObject(mapper, [3000, 'y']);
     bucket.set(3000, again);
     expect(walked()).toEqual([5, 1023, 1024, 2047, 2048, 3000]);
     expect(bucket.states()).toHaveLength(64 + 6);
@@ -238,12 +238,12 @@ describe('identity map pages (integer keys) and the map for other keys', () => {
 
   it('keeps the entries of a small bucket in its map, and answers the same once it pages them', () => {
     const bucket = new IdentityMap().bucket(mapper);
-    const states = new Map<number, ReturnType<typeof loaded>>();
+    const states = new Map<number, ReturnType<typeof loadedObject>>();
     // A session holding a few objects (one per request) pages nothing; past 64 entries the
     // integer keys move to pages. Every answer is the same on both sides of that switch.
     for (let i = 0; i < 200; i++) {
       const key = (i * 37) % 1000;
-      const s = loaded(mapper, [key, `v${i}`]);
+      const s = loadedObject(mapper, [key, `v${i}`]);
       bucket.set(key, s);
       states.set(key, s);
       if (i % 7 === 3) {
@@ -258,7 +258,7 @@ describe('identity map pages (integer keys) and the map for other keys', () => {
       for (const [k, st] of states) expect(bucket.get(k)).toBe(st);
       const walked = bucket.states();
       expect(walked).toHaveLength(states.size);
-      for (const st of walked) expect(states.get(st.key as number)).toBe(st);
+      for (const st of walked) expect(states.get(st.key as number)).toBe(st.obj);
     }
     expect(bucket.get(1500)).toBeUndefined();
   });

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DetachedInstanceError, InvalidRequestError } from '../../../src/errors.js';
 import {
+  InstanceState,
+  LoadMark,
+  STATE,
+  VALUES,
   stateOf,
   type OwnerToken,
   type StateOwner,
+  type Stateful,
 } from '../../../src/orm/state/instance-state.js';
 import { NO_VALUE } from '../../../src/orm/state/sentinels.js';
 import { col, fakeMapped, loaded } from './fixtures.js';
@@ -180,5 +185,60 @@ describe('instance state', () => {
     s.pendingSlot = -1;
     expect(s.pendingSlot).toBe(-1);
     expect(s.wasDeleted).toBe(true);
+  });
+
+  it('a loaded object gets its state on first need: persistent, clean, keyed by its values', () => {
+    const owner = testOwner();
+    const mark = new LoadMark(mapper, owner._token);
+    const obj = Object.create(mapper.prototype) as Stateful & { name: string; age: number };
+    obj[VALUES] = [7, 'Ann', 30];
+    obj[STATE] = mark;
+    // Reading needs no state.
+    expect([obj.name, obj.age]).toEqual(['Ann', 30]);
+    expect(obj[STATE]).toBe(mark);
+    const s = stateOf(obj)!;
+    expect(s).toBeInstanceOf(InstanceState);
+    expect(obj[STATE]).toBe(s);
+    expect(stateOf(obj)).toBe(s);
+    expect([s.key, s.session, s.persistent, s.modified, s.committed]).toEqual([
+      7,
+      owner,
+      true,
+      false,
+      undefined,
+    ]);
+    expect(s.values).toBe(obj[VALUES]);
+  });
+
+  it('a loaded object whose session started a new epoch gets a detached state', () => {
+    const owner = testOwner();
+    const obj = Object.create(mapper.prototype) as Stateful & { age: number };
+    obj[VALUES] = [8, 'Bob', 40];
+    obj[STATE] = new LoadMark(mapper, owner._token);
+    owner._token = { owner };
+    const s = stateOf(obj)!;
+    expect([s.detached, s.key]).toEqual([true, 8]);
+  });
+
+  it('the first assignment to a loaded object makes its state and records the change', () => {
+    let modified = 0;
+    const owner = testOwner(() => {
+      modified++;
+    });
+    const obj = Object.create(mapper.prototype) as Stateful & { age: number };
+    obj[VALUES] = [9, 'Cy', 50];
+    obj[STATE] = new LoadMark(mapper, owner._token);
+    obj.age = 51;
+    const s = obj[STATE] as unknown as InstanceState;
+    expect(s).toBeInstanceOf(InstanceState);
+    expect([s.modified, modified, s.changedIndexes()]).toEqual([true, 1, [2]]);
+    expect(s.history('age')).toMatchObject({ added: [51], deleted: [50] });
+  });
+
+  it('has no state to give for objects that are not mapped', () => {
+    expect(stateOf({})).toBeUndefined();
+    expect(stateOf({ [STATE]: 'x' })).toBeUndefined();
+    expect(stateOf(null)).toBeUndefined();
+    expect(stateOf(3)).toBeUndefined();
   });
 });
