@@ -113,6 +113,11 @@ export function Model<TTable extends AnyTable>(
   // class in a row, and a class's mapper never changes once made.
   let lastClass: unknown;
   let lastMapper: Mapper | undefined;
+  // The keys of the last constructor argument, in order, and their attribute indexes: bulk
+  // construction passes objects of one shape, whose keys then need no lookup. Every mapper
+  // of this base maps the table's columns in the same order, so the indexes hold for all.
+  const lastKeys: string[] = [];
+  const lastIndexes: number[] = [];
   class Base {
     static readonly c = table.c;
     static readonly table = table;
@@ -133,14 +138,23 @@ export function Model<TTable extends AnyTable>(
       if (values !== undefined && values !== null) {
         // for-in with an own-property check walks the same keys as Object.keys() without
         // allocating an array per object (bulk construction makes thousands of them).
+        let j = 0;
         for (const key in values) {
           if (!Object.hasOwn(values, key)) continue;
-          const i = mapper.indexOf(key);
-          if (i < 0) {
-            throw new ArgumentError(
-              `'${key}' is an invalid keyword argument for ${mapper.name}; its attributes are ${mapper.keys.join(', ')}.`,
-            );
+          let i: number;
+          if (lastKeys[j] === key) {
+            i = lastIndexes[j]!;
+          } else {
+            i = mapper.indexOf(key);
+            if (i < 0) {
+              throw new ArgumentError(
+                `'${key}' is an invalid keyword argument for ${mapper.name}; its attributes are ${mapper.keys.join(', ')}.`,
+              );
+            }
+            lastKeys[j] = key;
+            lastIndexes[j] = i;
           }
+          j++;
           slots[i] = values[key];
         }
       }

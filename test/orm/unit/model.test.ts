@@ -37,6 +37,41 @@ describe('Model()', () => {
     expect(Thing.__clauseElement__()).toBe(things);
   });
 
+  it('takes constructor arguments of any shape, in any order, one after another', () => {
+    class Other extends Model(things) {}
+    const values = (o: object): unknown[] => {
+      const { id, name, length, ctor } = o as Thing;
+      return [id, name, length, ctor];
+    };
+    const made = [
+      new Thing({ name: 'a', length: 1 }),
+      new Thing({ name: 'b', length: 2 }),
+      new Thing({ length: 3, name: 'c' }),
+      new Other({ name: 'd', length: 4 }),
+      new Thing({ id: 5, name: 'e', ctor: 'x' }),
+      new Thing({ name: 'f' }),
+      new Thing(),
+    ];
+    expect(made.map(values)).toEqual([
+      [undefined, 'a', 1, undefined],
+      [undefined, 'b', 2, undefined],
+      [undefined, 'c', 3, undefined],
+      [undefined, 'd', 4, undefined],
+      [5, 'e', undefined, 'x'],
+      [undefined, 'f', undefined, undefined],
+      [undefined, undefined, undefined, undefined],
+    ]);
+    // An unknown key is refused also where a known one stood in the argument before.
+    expect(() => new Thing({ name: 'g', lenght: 1 } as never)).toThrow(
+      "'lenght' is an invalid keyword argument for Thing",
+    );
+    // Inherited enumerable properties are not arguments.
+    const proto = { name: 'inherited' };
+    const own = Object.create(proto) as Record<string, unknown>;
+    own.length = 7;
+    expect(values(new Thing(own))).toEqual([undefined, undefined, 7, undefined]);
+  });
+
   it('refuses a column property named constructor, naming the fix', () => {
     const bad = new MetaData().table('model_bad', (t) => ({
       id: t.integer().primaryKey(),
