@@ -72,18 +72,13 @@ export function planFlush(
       : [{ kind: 'update', mapper: s.mapper, states: [s], columns }];
   }
   const work = new Map<Mapper, MapperWork>();
-  const of = (m: Mapper): MapperWork => {
-    let w = work.get(m);
-    if (w === undefined) work.set(m, (w = { inserts: [], updates: [], deletes: [] }));
-    return w;
-  };
   const deleting = new Set<InstanceState>();
   for (const s of deletedStates) {
     deleting.add(s);
-    of(s.mapper).deletes.push(s);
+    workOf(work, s.mapper).deletes.push(s);
   }
-  groupInserts(newStates, of);
-  for (const s of dirtyStates) if (!deleting.has(s)) of(s.mapper).updates.push(s);
+  groupInserts(newStates, work);
+  for (const s of dirtyStates) if (!deleting.has(s)) workOf(work, s.mapper).updates.push(s);
 
   const order = commitOrder([...work.keys()]);
   const steps: FlushStep[] = [];
@@ -105,17 +100,28 @@ export function planFlush(
   return steps;
 }
 
+/** The work of one mapper in a flush, created on first use. */
+function workOf(work: Map<Mapper, MapperWork>, mapper: Mapper): MapperWork {
+  let w = work.get(mapper);
+  if (w === undefined) work.set(mapper, (w = { inserts: [], updates: [], deletes: [] }));
+  return w;
+}
+
+// The planner's helpers are module functions, not closures made per flush: a bulk flush runs
+// their loops long enough to be optimized, and a new closure per flush (or a call first reached
+// after the loop) would throw that code away on every flush.
+
 /**
  * Files the new states under their mappers, in add order. A bulk add of one class (the
  * common case) keeps the array it was given instead of copying it state by state.
  */
-function groupInserts(states: readonly InstanceState[], of: (mapper: Mapper) => MapperWork): void {
+function groupInserts(states: readonly InstanceState[], work: Map<Mapper, MapperWork>): void {
   if (states.length === 0) return;
   const first = states[0]!.mapper;
   let single = true;
   for (let i = 1; i < states.length && single; i++) single = states[i]!.mapper === first;
   if (single) {
-    of(first).inserts = states;
+    workOf(work, first).inserts = states;
     return;
   }
   // Several classes: runs of one class look their mapper up once per run.
@@ -125,7 +131,7 @@ function groupInserts(states: readonly InstanceState[], of: (mapper: Mapper) => 
     const s = states[i]!;
     if (s.mapper !== lastMapper) {
       lastMapper = s.mapper;
-      const w = of(lastMapper);
+      const w = workOf(work, lastMapper);
       lastInserts = w.inserts as InstanceState[];
     }
     lastInserts.push(s);
@@ -138,20 +144,6 @@ function insertSteps(mapper: Mapper, states: readonly InstanceState[]): InsertSt
   const version = mapper.versionIndex;
   const steps: InsertStep[] = [];
   let start = 0;
-  // A run is states[start .. end): one statement shape. A single run keeps the array.
-  const close = (end: number): void => {
-    if (end === start) return;
-    const values = states[start]!.values;
-    const columns: number[] = [];
-    const generated: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (values[i] !== undefined) columns.push(i);
-      else if (cols[i]!.primaryKey || cols[i]!.hasServerDefault) generated.push(i);
-    }
-    const run = start === 0 && end === states.length ? states : states.slice(start, end);
-    steps.push({ kind: 'insert', mapper, states: run, columns, generated });
-    start = end;
-  };
   // Only the columns with a client-side default (or the version counter) are visited per row.
   const filled: number[] = [];
   for (let i = 0; i < n; i++) if (cols[i]!.default !== undefined || i === version) filled.push(i);
@@ -164,10 +156,32 @@ function insertSteps(mapper: Mapper, states: readonly InstanceState[]): InsertSt
         values[i] = def !== undefined ? def() : 1;
       }
     }
-    if (k > start && !sameColumnsSet(states[start]!.values, values, n)) close(k);
+    if (k > start && !sameColumnsSet(states[start]!.values, values, n)) {
+      steps.push(insertStep(mapper, states, start, k));
+      start = k;
+    }
   }
-  close(states.length);
+  if (states.length > start) steps.push(insertStep(mapper, states, start, states.length));
   return steps;
+}
+
+/** The INSERT of states[start .. end), which set the same columns. A single run keeps the array. */
+function insertStep(
+  mapper: Mapper,
+  states: readonly InstanceState[],
+  start: number,
+  end: number,
+): InsertStep {
+  const cols = mapper.columns;
+  const values = states[start]!.values;
+  const columns: number[] = [];
+  const generated: number[] = [];
+  for (let i = 0; i < cols.length; i++) {
+    if (values[i] !== undefined) columns.push(i);
+    else if (cols[i]!.primaryKey || cols[i]!.hasServerDefault) generated.push(i);
+  }
+  const run = start === 0 && end === states.length ? states : states.slice(start, end);
+  return { kind: 'insert', mapper, states: run, columns, generated };
 }
 
 /** True when the two value arrays set the same columns (a run of one INSERT shape). */
