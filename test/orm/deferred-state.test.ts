@@ -4,6 +4,7 @@
  * These tests check that such objects behave exactly like objects with a state in every
  * session operation, and that the operations which only read do not make states.
  */
+import { inspect as utilInspect } from 'node:util';
 import { expect } from 'vitest';
 import { MetaData, select } from '../../src/sql/index.js';
 import { Model, inspect, makeTransient } from '../../src/orm/index.js';
@@ -57,6 +58,7 @@ describeOrm('instance state made on first need', metadata, (ctx) => {
     const [ann, bob] = await loadPeople(s);
     expect([ann!.name, ann!.age, bob!.name]).toEqual(['ann', 30, 'bob']);
     expect(JSON.parse(JSON.stringify(ann))).toEqual({ id: ann!.id, name: 'ann', age: 30 });
+    expect(utilInspect(ann)).toBe(`Person { id: ${ann!.id}, name: 'ann', age: 30 }`);
     expect(await s.get(Person, ann!.id)).toBe(ann);
     await s.commit();
     expect(ann!.id).toBeTypeOf('number');

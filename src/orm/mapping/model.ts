@@ -10,13 +10,7 @@ import type { ValueOf } from '../../sql/expressions/expression.js';
 import type { AnyColumn } from '../../sql/schema/column.js';
 import type { AnyTable } from '../../sql/schema/table.js';
 import { installAttributes } from '../state/attributes.js';
-import {
-  InstanceState,
-  STATE,
-  VALUES,
-  stateOfMapped,
-  type Stateful,
-} from '../state/instance-state.js';
+import { InstanceState, STATE, VALUES, type Stateful } from '../state/instance-state.js';
 import { EXPIRED } from '../state/sentinels.js';
 import type { ColumnInfo, Mapper } from './mapper.js';
 import { MODEL_CONFIG, mapperOfClass, type ModelConfig } from './registry.js';
@@ -182,11 +176,12 @@ export function Model<TTable extends AnyTable>(
       options: object,
       inspect: (v: unknown, o: object) => string,
     ) {
-      const state = stateOfMapped(this as unknown as Stateful);
-      const parts = state.values.map(
+      // A state and a load mark both name the mapper: printing makes no state.
+      const self = this as unknown as Stateful;
+      const parts = self[VALUES].map(
         (v, i) => `${keys[i]!}: ${v === EXPIRED ? '<expired>' : inspect(v, options)}`,
       );
-      return `${state.mapper.name} { ${parts.join(', ')} }`;
+      return `${self[STATE].mapper.name} { ${parts.join(', ')} }`;
     },
   });
   Object.defineProperty(Base, 'name', { value: `Model(${table.name})` });
