@@ -29,6 +29,27 @@ export function valuesList(rows: number, placeholder: (index: number) => string)
   return groups.join(', ');
 }
 
+/** Placeholders of the multi-row INSERT: `?` (SQLite, MySQL) or `$n` (PostgreSQL). */
+export type PlaceholderStyle = 'question' | 'dollar';
+
+const insertTexts = new Map<string, string>();
+
+/**
+ * The multi-row INSERT of `rows` rows into the benchmark table, built once per row count and
+ * placeholder style: an application writes this statement once, as a constant, and building
+ * its 1,000-row text again for every batch would cost the raw side time and garbage.
+ */
+export function insertSql(rows: number, style: PlaceholderStyle): string {
+  const key = `${style} ${rows}`;
+  let sql = insertTexts.get(key);
+  if (sql === undefined) {
+    const placeholder = style === 'dollar' ? (index: number) => `$${index + 1}` : (): string => '?';
+    sql = `INSERT INTO ${TABLE} (name, age, email) VALUES ${valuesList(rows, placeholder)}`;
+    insertTexts.set(key, sql);
+  }
+  return sql;
+}
+
 /** Rows per `UPDATE … CASE id WHEN …` statement on the raw MariaDB side. */
 export const CASE_UPDATE_BATCH = 100;
 

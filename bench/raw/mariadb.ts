@@ -8,16 +8,9 @@ import type { Connection as PromiseConnection, Pool as PromisePool } from 'mysql
 import type { Dataset, UserRow } from '../data.js';
 import type { Admin, MemoryProbe, Side, StreamOutcome } from '../side.js';
 import { SAMPLE_EVERY, TABLE, runConcurrent } from '../side.js';
-import {
-  CASE_UPDATE_BATCH,
-  INSERT_BATCH,
-  caseUpdates,
-  insertParams,
-  valuesList,
-} from './common.js';
+import { CASE_UPDATE_BATCH, INSERT_BATCH, caseUpdates, insertParams, insertSql } from './common.js';
 
 const COLUMNS = `id, name, age, email`;
-const question = (): string => '?';
 
 /**
  * `query` (text protocol, client-side escaping) or `execute` (server-prepared, binary rows).
@@ -48,12 +41,7 @@ async function insertAll(conn: PromiseConnection, data: Dataset): Promise<void> 
   try {
     for (let start = 0; start < data.n; start += INSERT_BATCH) {
       const rows = Math.min(INSERT_BATCH, data.n - start);
-      await run(
-        conn,
-        MODE,
-        `INSERT INTO ${TABLE} (name, age, email) VALUES ${valuesList(rows, question)}`,
-        insertParams(data, start, rows),
-      );
+      await run(conn, MODE, insertSql(rows, 'question'), insertParams(data, start, rows));
     }
     await conn.commit();
   } catch (error) {

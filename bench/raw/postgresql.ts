@@ -8,10 +8,9 @@ import type { Dataset, UserRow } from '../data.js';
 import { isTenth } from '../data.js';
 import type { Admin, MemoryProbe, Side, StreamOutcome } from '../side.js';
 import { SAMPLE_EVERY, TABLE, runConcurrent } from '../side.js';
-import { INSERT_BATCH, insertParams, valuesList } from './common.js';
+import { INSERT_BATCH, insertParams, insertSql } from './common.js';
 
 const COLUMNS = `id, name, age, email`;
-const dollar = (index: number): string => `$${index + 1}`;
 /** Rows per FETCH from the W7 cursor. */
 const FETCH_SIZE = 1000;
 
@@ -30,7 +29,7 @@ async function insertAll(client: pg.Client, data: Dataset): Promise<void> {
       const rows = Math.min(INSERT_BATCH, data.n - start);
       await client.query({
         name: `bench_insert_${rows}`,
-        text: `INSERT INTO ${TABLE} (name, age, email) VALUES ${valuesList(rows, dollar)}`,
+        text: insertSql(rows, 'dollar'),
         values: insertParams(data, start, rows),
       });
     }

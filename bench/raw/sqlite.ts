@@ -7,7 +7,7 @@ import type { Dataset, UserRow } from '../data.js';
 import { isTenth } from '../data.js';
 import type { Admin, MemoryProbe, Side, StreamOutcome } from '../side.js';
 import { SAMPLE_EVERY, TABLE, runConcurrent } from '../side.js';
-import { INSERT_BATCH, insertParams } from './common.js';
+import { INSERT_BATCH, insertParams, insertSql } from './common.js';
 
 const COLUMNS = `id, name, age, email`;
 
@@ -16,10 +16,6 @@ export function openSqlite(file: string): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   return db;
-}
-
-function multiInsertSql(rows: number): string {
-  return `INSERT INTO ${TABLE} (name, age, email) VALUES ${new Array<string>(rows).fill('(?, ?, ?)').join(', ')}`;
 }
 
 /** Setup and inspection on one connection. */
@@ -73,7 +69,7 @@ function insertAll(db: Database.Database, data: Dataset): void {
   db.transaction(() => {
     for (let start = 0; start < data.n; start += INSERT_BATCH) {
       const rows = Math.min(INSERT_BATCH, data.n - start);
-      prepared(db, multiInsertSql(rows)).run(insertParams(data, start, rows));
+      prepared(db, insertSql(rows, 'question')).run(insertParams(data, start, rows));
     }
   })();
 }
