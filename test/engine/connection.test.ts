@@ -10,6 +10,7 @@ import { createEngine } from '../../src/engine/create-engine.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { sql, text } from '../../src/sql/text.js';
 import { allDatabases } from '../helpers/databases.js';
+import { serialPk } from './helpers.js';
 
 const T = 'eng_conn_items';
 
@@ -352,12 +353,7 @@ for (const db of allDatabases()) {
 
     it('reports lastInsertId where the driver has it', async () => {
       const auto = `${T}_auto`;
-      const pk =
-        db.name === 'postgresql'
-          ? 'SERIAL PRIMARY KEY'
-          : db.name === 'mariadb'
-            ? 'INTEGER PRIMARY KEY AUTO_INCREMENT'
-            : 'INTEGER PRIMARY KEY';
+      const pk = serialPk(db);
       await engine.begin(async (c) => {
         await c.execute(text(`DROP TABLE IF EXISTS ${auto}`));
         await c.execute(text(`CREATE TABLE ${auto} (id ${pk}, name VARCHAR(10))`));

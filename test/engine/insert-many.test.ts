@@ -9,6 +9,7 @@ import { ArgumentError, IntegrityError } from '../../src/errors.js';
 import { MetaData, deleteFrom, insert, select } from '../../src/sql/index.js';
 import { text } from '../../src/sql/text.js';
 import { allDatabases } from '../helpers/databases.js';
+import { serialPk } from './helpers.js';
 
 const metadata = new MetaData();
 let seq = 0;
@@ -34,12 +35,7 @@ for (const db of allDatabases()) {
     beforeAll(async () => {
       engine = createEngine(db.url as string);
       const bool = db.name === 'postgresql' ? 'BOOLEAN' : 'INTEGER';
-      const pk =
-        db.name === 'postgresql'
-          ? 'SERIAL PRIMARY KEY'
-          : db.name === 'mariadb'
-            ? 'INTEGER PRIMARY KEY AUTO_INCREMENT'
-            : 'INTEGER PRIMARY KEY';
+      const pk = serialPk(db);
       await engine.begin(async (c) => {
         await c.execute(text('DROP TABLE IF EXISTS eng_many_items'));
         await c.execute(

@@ -61,3 +61,29 @@ export const EVERY_TYPE_NULLS = Object.freeze({
   u: null,
   status: null,
 });
+
+/**
+ * A row of each type's low or empty edge: the smallest integers, a negative real and a tiny
+ * double, empty text and bytes, false, the nil UUID, JSON that is an array or a bare string.
+ */
+export const EVERY_TYPE_LOWS = Object.freeze({
+  i: -2147483648,
+  small: 0,
+  big: -(2n ** 63n),
+  bigNum: -1,
+  bigStr: '-9223372036854775808',
+  r: -0.25,
+  d: -1e-300,
+  n: '-0.000000001',
+  txt: '',
+  vc: '',
+  b: false,
+  day: '1900-01-01',
+  ts: new Date('2000-01-01T00:00:00.000Z'),
+  tz: new Date('2024-11-03T08:30:00.001Z'),
+  j: [1, [2, [3]], 'x'],
+  jb: 'just a string',
+  bin: Buffer.alloc(0),
+  u: '00000000-0000-0000-0000-000000000000',
+  status: 'draft',
+});

@@ -18,7 +18,7 @@ import { stateOf, type InstanceState } from '../../src/orm/state/instance-state.
 import { KEY_RANGE_MIN_ROWS, persist } from '../../src/orm/unit-of-work/persister.js';
 import { planFlush } from '../../src/orm/unit-of-work/plan.js';
 import { allDatabases, serverDatabase } from '../helpers/databases.js';
-import { EVERY_TYPE_NULLS, everyTypeColumns } from '../helpers/every-type.js';
+import { EVERY_TYPE_LOWS, EVERY_TYPE_NULLS, everyTypeColumns } from '../helpers/every-type.js';
 import { statementVerb } from './helpers.js';
 
 const metadata = new MetaData();
@@ -73,27 +73,7 @@ const after: Values[] = [
     status: 'published',
   },
   { ...EVERY_TYPE_NULLS },
-  {
-    i: -2147483648,
-    small: 0,
-    big: -(2n ** 63n),
-    bigNum: -1,
-    bigStr: '-9223372036854775808',
-    r: -0.25,
-    d: -1e-300,
-    n: '-0.000000001',
-    txt: '',
-    vc: '',
-    b: false,
-    day: '9999-12-31',
-    ts: new Date('2000-01-01T00:00:00.000Z'),
-    tz: new Date('2024-11-03T08:30:00.001Z'),
-    j: [1, [2, [3]], 'x'],
-    jb: 'just a string',
-    bin: Buffer.alloc(0),
-    u: '00000000-0000-0000-0000-000000000000',
-    status: 'draft',
-  },
+  { ...EVERY_TYPE_LOWS, day: '9999-12-31' },
 ];
 
 type UpdateForm = NonNullable<SqlDialect['batchedUpdate']>;

@@ -19,7 +19,7 @@ import {
   type InferInsert,
 } from '../../src/sql/index.js';
 import { allDatabases } from '../helpers/databases.js';
-import { EVERY_TYPE_NULLS, everyTypeColumns } from '../helpers/every-type.js';
+import { EVERY_TYPE_LOWS, EVERY_TYPE_NULLS, everyTypeColumns } from '../helpers/every-type.js';
 
 const metadata = new MetaData();
 const values = metadata.table('sql_rt_values', (t) => everyTypeColumns(t, 255));
@@ -57,27 +57,7 @@ const rows: Row[] = [
     u: randomUUID(),
     status: 'published',
   },
-  {
-    i: -2147483648,
-    small: 0,
-    big: -(2n ** 63n),
-    bigNum: -1,
-    bigStr: '-9223372036854775808',
-    r: -0.25,
-    d: -1e-300,
-    n: '-0.000000001',
-    txt: '',
-    vc: '',
-    b: false,
-    day: '1900-01-01',
-    ts: new Date('2000-01-01T00:00:00.000Z'),
-    tz: new Date('2024-11-03T08:30:00.001Z'),
-    j: [1, [2, [3]], 'x'],
-    jb: 'just a string',
-    bin: Buffer.alloc(0),
-    u: '00000000-0000-0000-0000-000000000000',
-    status: 'draft',
-  },
+  { ...EVERY_TYPE_LOWS },
   { ...EVERY_TYPE_NULLS },
   {
     txt: 'x'.repeat(60_000),

@@ -196,6 +196,11 @@ type CaseResult<W> = W extends readonly [any, infer R]
     : R
   : never;
 
+/** The value type of a CASE: any WHEN's result, or the ELSE value (NULL without one). */
+type CaseValue<W extends readonly (readonly [unknown, unknown])[], E> =
+  | CaseResult<W[number]>
+  | (undefined extends E ? null : E extends ColumnExpression<infer T, any> ? T : E);
+
 /**
  * `CASE WHEN c1 THEN r1 … ELSE e END` (`case` is a JS keyword). Results may be values or
  * expressions; without `else`, unmatched rows give NULL.
@@ -208,10 +213,7 @@ type CaseResult<W> = W extends readonly [any, infer R]
 export function caseWhen<const W extends readonly (readonly [BoolExpr, unknown])[], E = null>(
   whens: W,
   options: { else?: E } = {},
-): ColumnExpression<
-  | CaseResult<W[number]>
-  | (undefined extends E ? null : E extends ColumnExpression<infer T, any> ? T : E)
-> {
+): ColumnExpression<CaseValue<W, E>> {
   if (!Array.isArray(whens) || whens.length === 0)
     throw new ArgumentError('caseWhen() needs at least one [condition, result] pair.');
   return caseExpression(
@@ -241,10 +243,7 @@ export function caseValue<
   operand: ColumnExpression<V, any>,
   whens: W,
   options: { else?: E } = {},
-): ColumnExpression<
-  | CaseResult<W[number]>
-  | (undefined extends E ? null : E extends ColumnExpression<infer T, any> ? T : E)
-> {
+): ColumnExpression<CaseValue<W, E>> {
   if (!isExpression(operand)) throw new ArgumentError('caseValue() needs an expression to test.');
   if (!Array.isArray(whens) || whens.length === 0)
     throw new ArgumentError('caseValue() needs at least one [value, result] pair.');
